@@ -1,0 +1,1 @@
+"""The FastAPI service: thin routes over the library."""

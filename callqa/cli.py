@@ -1,0 +1,189 @@
+"""The `callqa` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from callqa import __version__
+from callqa.configs.settings import Settings, load_settings
+from callqa.domain import CallMetadata, ChannelLayout
+from callqa.errors import CallqaError
+from callqa.privacy import disable_telemetry
+
+app = typer.Typer(
+    name="callqa",
+    help="Speech-analytics quality monitoring for call centers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+DEFAULT_SAMPLES = Path("samples/calls")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"callqa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """callqa: transcribe, score and select calls for human review."""
+
+
+def _settings(model: str | None, device: str | None, language: str | None) -> Settings:
+    settings = load_settings()
+    changes = {
+        key: value
+        for key, value in (("model", model), ("device", device), ("language", language))
+        if value is not None
+    }
+    if changes:
+        transcription = settings.transcription.model_validate(
+            {**settings.transcription.model_dump(), **changes}
+        )
+        settings = settings.model_copy(update={"transcription": transcription})
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written output."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def transcribe(
+    audio: Annotated[Path, typer.Argument(help="The recording (WAV, FLAC, OGG, MP3, GSM...).")],
+    metadata: Annotated[
+        Path | None, typer.Option(help="Call metadata JSON (default: AUDIO's .json sidecar).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model name, CTranslate2 directory or bundled:tiny.en.")
+    ] = None,
+    device: Annotated[str | None, typer.Option(help="auto, cpu or cuda.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="json, vtt, srt, rttm or txt.")
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
+    ] = None,
+) -> None:
+    """Transcribe one call: who said what, when."""
+    from callqa.metadata import load_metadata, sidecar_path
+    from callqa.pipeline.calls import transcribe_call
+    from callqa.pipeline.exports import EXPORTERS
+    from callqa.pipeline.transcribe import get_transcriber
+
+    if fmt not in EXPORTERS:
+        raise typer.BadParameter(f"choose one of {', '.join(EXPORTERS)}", param_hint="--format")
+    settings = _settings(model, device, language)
+    meta_path = metadata or (sidecar_path(audio) if sidecar_path(audio).is_file() else None)
+    call_metadata = load_metadata(meta_path) if meta_path else None
+    with _progress() as progress:
+        task = progress.add_task(f"transcribing {audio.name}", total=None)
+        transcriber = get_transcriber(settings.transcription)
+        transcript = transcribe_call(
+            audio, call_metadata, settings, transcriber,
+            hook=lambda _step, done, total: progress.update(task, completed=done, total=total),
+        )
+    text = EXPORTERS[fmt](transcript)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(output, text)
+        err.print(f"wrote {output}")
+
+
+@app.command()
+def demo(
+    samples: Annotated[Path, typer.Option(help="Folder of sample calls.")] = DEFAULT_SAMPLES,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write results.")] = (
+        Path("demo-output")
+    ),
+) -> None:
+    """Run the main job on the sample calls shipped in the repository."""
+    from callqa.pipeline.batch import find_recordings, transcribe_folder
+    from callqa.pipeline.exports import to_json, to_text
+
+    settings = _settings(None, None, None)
+    recordings = find_recordings(samples)
+    if not recordings:
+        raise CallqaError(f"{samples}: no recordings found; run from the repository root")
+    failures = 0
+    with _progress() as progress:
+        task = progress.add_task("transcribing sample calls", total=len(recordings))
+        for outcome in transcribe_folder(samples, settings):
+            progress.advance(task)
+            if outcome.transcript is None:
+                failures += 1
+                err.print(f"[red]failed[/red] {outcome.failure}")
+                continue
+            t = outcome.transcript
+            stem = outcome.path.stem
+            _write_atomically(output / f"{stem}.transcript.json", to_json(t))
+            _write_atomically(output / f"{stem}.txt", to_text(t))
+            out.rule(f"{stem}  ·  {_describe(t.metadata)}")
+            out.print(to_text(t), highlight=False, markup=False)
+    out.print(_summary(output, len(recordings), failures))
+    if failures == len(recordings):
+        raise typer.Exit(1)
+
+
+def _describe(metadata: CallMetadata | None) -> str:
+    if metadata is None:
+        return "no metadata"
+    layout = metadata.channel_layout or ChannelLayout.MONO
+    return f"{metadata.call_type} · agent {metadata.agent_name} · {layout.value}"
+
+
+def _summary(output: Path, total: int, failures: int) -> Table:
+    table = Table(title="callqa demo")
+    table.add_column("calls")
+    table.add_column("transcribed")
+    table.add_column("failed")
+    table.add_column("results in")
+    table.add_row(str(total), str(total - failures), str(failures), str(output))
+    return table
+
+
+def main() -> None:
+    disable_telemetry()
+    try:
+        app()
+    except CallqaError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(2)

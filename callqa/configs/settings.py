@@ -1,0 +1,133 @@
+"""callqa settings: defaults < `configs/settings.yaml` < `CALLQA_*` environment < arguments.
+
+Built by `load_settings()`, never at import time. Nested fields use `__` in the environment,
+e.g. `CALLQA_TRANSCRIPTION__DEVICE=cuda`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from callqa.domain import ChannelLayout
+from callqa.errors import SettingsError
+
+DEFAULT_SETTINGS_FILE = Path("configs/settings.yaml")
+BUNDLED_MODEL = "bundled:tiny.en"
+
+
+class VadSettings(BaseModel):
+    """Silero VAD thresholds (faster-whisper's `VadOptions`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: float = Field(0.5, gt=0, lt=1)
+    min_speech_duration_ms: int = Field(0, ge=0)
+    min_silence_duration_ms: int = Field(2000, ge=0)
+    speech_pad_ms: int = Field(400, ge=0)
+
+
+class TranscriptionSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = BUNDLED_MODEL
+    """`bundled:tiny.en`, a faster-whisper model name (`large-v3`, `distil-large-v3`, a
+    Hugging Face repo id) or a local CTranslate2 model directory."""
+    model_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    """Expected sha256 of `model.bin` for a local directory (the bundled model's is built in)."""
+    download_root: Path | None = None
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = "auto"
+    """`auto`: float16 on CUDA, int8 on CPU; or any CTranslate2 compute type."""
+    cpu_threads: int = Field(1, ge=0)
+    """Threads per process on CPU. 1 measured fastest on a 2-core machine with one process
+    per core (benchmarks/bench_transcribe.py --threads); 0 lets CTranslate2 decide."""
+    batch_size: int = Field(8, ge=1)
+    """Batch size of faster-whisper's BatchedInferencePipeline on CUDA; 1 disables batching."""
+    language: str | None = None
+    """Fixed language code, or None to detect it (English-only models always give `en`)."""
+    beam_size: int = Field(5, ge=1)
+    vad: VadSettings = VadSettings()
+    no_speech_threshold: float | None = 0.6
+    log_prob_threshold: float | None = -1.0
+    compression_ratio_threshold: float | None = 2.4
+    hallucination_silence_threshold: float | None = 2.0
+    condition_on_previous_text: bool = True
+    word_outside_speech_pad: float = Field(0.2, ge=0)
+    """A word whose middle lies further than this (seconds) from any VAD speech is dropped."""
+    utterance_gap: float = Field(1.0, gt=0)
+    """A pause longer than this (seconds) between two words starts a new utterance, even
+    inside one Whisper segment (VAD joins speech across pauses before Whisper sees it)."""
+
+
+class AudioSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_duration_seconds: float = Field(4 * 3600, gt=0)
+    identical_channels_max_residual_db: float = -20.0
+    """Channels whose difference is this many dB (or more) below the first channel's energy
+    carry one signal (a mono call saved as stereo; lossy codecs keep them from being exact)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CALLQA_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    transcription: TranscriptionSettings = TranscriptionSettings()
+    audio: AudioSettings = AudioSettings()
+    default_channel_layout: ChannelLayout | None = None
+    """Layout for calls whose metadata does not say; None leaves the roles unknown."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        yaml_file = _settings_file()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if yaml_file is not None:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_file))
+        return tuple(sources)
+
+
+def _settings_file() -> Path | None:
+    explicit = os.environ.get("CALLQA_SETTINGS_FILE")
+    if explicit:
+        return Path(explicit)
+    return DEFAULT_SETTINGS_FILE if DEFAULT_SETTINGS_FILE.is_file() else None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings; the error names the source and the field at fault."""
+    yaml_file = _settings_file()
+    if yaml_file is not None and not yaml_file.is_file():
+        raise SettingsError(
+            f"{yaml_file}: settings file not found (CALLQA_SETTINGS_FILE points at it); "
+            "fix the path or unset the variable"
+        )
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        where = f" (file {yaml_file}, or CALLQA_* environment)" if yaml_file else ""
+        problems = "; ".join(
+            f"'{'.'.join(str(p) for p in err['loc'])}': {err['msg']}" for err in exc.errors()
+        )
+        raise SettingsError(f"invalid settings{where}: {problems}") from exc
+    except Exception as exc:  # YAML syntax errors surface from the source
+        raise SettingsError(f"cannot read settings{f' from {yaml_file}' if yaml_file else ''}: "
+                            f"{exc}") from exc

@@ -1,0 +1,150 @@
+"""The typed records that travel the whole path: call metadata, audio, words, utterances.
+
+They are pydantic models so that a transcript written by one process (or another system)
+is validated when it is read back. All are frozen: a stage returns new records.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+TRANSCRIPT_SCHEMA = "callqa.transcript/1"
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    CUSTOMER = "customer"
+    UNKNOWN = "unknown"
+
+
+class ChannelLayout(StrEnum):
+    """Where the agent is in a recording. `mono`: both parties on one channel."""
+
+    AGENT_LEFT = "agent_left"
+    AGENT_RIGHT = "agent_right"
+    MONO = "mono"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CallMetadata(BaseModel):
+    """What the telephony system or CRM knows about a call. Unknown fields are kept."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", str_strip_whitespace=True)
+
+    call_id: str | None = Field(default=None, min_length=1, max_length=200)
+    agent_id: str | None = Field(default=None, min_length=1, max_length=200)
+    agent_name: str | None = Field(default=None, min_length=1, max_length=200)
+    team_id: str | None = Field(default=None, min_length=1, max_length=200)
+    customer_id: str | None = Field(default=None, min_length=1, max_length=200)
+    customer_name: str | None = Field(default=None, min_length=1, max_length=200)
+    call_type: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)
+    started_at: AwareDatetime | None = None
+    direction: Literal["inbound", "outbound", "internal"] | None = None
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
+    channel_layout: ChannelLayout | None = None
+
+    @field_validator("started_at", mode="before")
+    @classmethod
+    def _reject_naive_timestamps(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError("started_at needs a time zone, e.g. 2026-11-02T09:15:00+00:00")
+        return value
+
+
+class AudioInfo(_Frozen):
+    """The recording as found on disk, before any resampling."""
+
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: str
+    codec: str
+    sample_rate: int = Field(gt=0)
+    channels: int = Field(gt=0)
+    duration: float = Field(ge=0)
+    identical_channels: bool = False
+    """Two or more channels carrying the same signal: the call is really mono."""
+
+
+class Word(_Frozen):
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    text: str
+    probability: float = Field(ge=0, le=1)
+
+
+class Utterance(_Frozen):
+    speaker: str
+    role: Role
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    text: str
+    words: tuple[Word, ...] = ()
+    channel: int | None = None
+
+
+class Speaker(_Frozen):
+    id: str
+    role: Role = Role.UNKNOWN
+    channel: int | None = None
+
+
+class SpeechRegion(_Frozen):
+    """A stretch of voice activity found by the VAD, on one channel (None: the mixed signal)."""
+
+    channel: int | None
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+
+
+class RoleAssignment(_Frozen):
+    """How the agent and customer roles were decided, and how sure that is."""
+
+    method: Literal["channel_layout", "inferred", "none"]
+    confidence: float = Field(ge=0, le=1)
+    cues: tuple[str, ...] = ()
+
+
+class ModelInfo(_Frozen):
+    """The model and options that produced a transcript (habit 3: results carry their options)."""
+
+    id: str
+    sha256: str | None = None
+    device: str
+    compute_type: str
+    options: dict[str, Any]
+    options_hash: str
+
+
+class Transcript(_Frozen):
+    """The `callqa.transcript/1` contract, see docs/transcript-format.md."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    schema_id: Literal["callqa.transcript/1"] = Field(default="callqa.transcript/1", alias="schema")
+    call_id: str | None = None
+    language: str
+    duration: float = Field(ge=0)
+    audio: AudioInfo
+    model: ModelInfo
+    speakers: tuple[Speaker, ...]
+    roles: RoleAssignment
+    utterances: tuple[Utterance, ...]
+    voice_activity: tuple[SpeechRegion, ...] = ()
+    metadata: CallMetadata | None = None
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(by_alias=True, indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Transcript:
+        return cls.model_validate_json(text)
+
+    def text_by_role(self, role: Role) -> str:
+        return " ".join(u.text for u in self.utterances if u.role == role)

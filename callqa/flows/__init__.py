@@ -1,0 +1,1 @@
+"""Prefect flows: thin layers of tasks over the library."""

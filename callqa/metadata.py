@@ -1,0 +1,56 @@
+"""Call-metadata sidecars: `<recording>.json` beside the audio, or a path given explicitly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from callqa.domain import CallMetadata
+from callqa.errors import MetadataError
+
+
+def parse_metadata(data: Any, source: str | Path = "<metadata>") -> CallMetadata:
+    """Validate a metadata mapping; the error names every bad field and what it should be."""
+    if not isinstance(data, dict):
+        raise MetadataError(
+            source,
+            f"call metadata must be a JSON object, got {type(data).__name__}",
+            'write an object such as {"call_id": "c-1", "agent_id": "a01"}',
+        )
+    try:
+        return CallMetadata.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"field '{'.'.join(str(p) for p in err['loc'])}': {err['msg']}"
+            f" (got {err.get('input')!r})"
+            for err in exc.errors()
+        )
+        raise MetadataError(
+            source, f"invalid call metadata: {problems}", "correct the named fields"
+        ) from exc
+
+
+def load_metadata(path: str | Path) -> CallMetadata:
+    """Read and validate a JSON metadata sidecar."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MetadataError(
+            path, f"cannot read the metadata file ({exc.strerror})", "check the path"
+        ) from exc
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MetadataError(
+            path, f"not valid JSON ({exc})", "write the sidecar as one UTF-8 JSON object"
+        ) from exc
+    return parse_metadata(data, path)
+
+
+def sidecar_path(audio_path: str | Path) -> Path:
+    """`calls/x.wav` -> `calls/x.json`, the convention for metadata beside a recording."""
+    return Path(audio_path).with_suffix(".json")

@@ -1,0 +1,1 @@
+"""The persisted data model: SQLAlchemy ORM and Alembic migrations."""

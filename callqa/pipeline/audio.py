@@ -1,0 +1,234 @@
+"""Decode a recording into 16 kHz float32 samples, one row per channel.
+
+soundfile (libsndfile) reads WAV in every PCM width and float, G.711 μ-law and A-law,
+GSM 6.10 in WAV, FLAC, OGG/Opus and MP3. What it cannot read (raw `.gsm`, AAC/M4A, AMR...)
+goes to PyAV, the FFmpeg binding that faster-whisper already depends on. Both paths are
+resampled with soxr. Every failure is an `AudioDecodeError` naming the file, cause and fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from callqa.configs.settings import AudioSettings
+from callqa.domain import AudioInfo
+from callqa.errors import AudioDecodeError
+
+SAMPLE_RATE = 16000
+_READ_BLOCK = 1 << 16
+_RE_EXPORT = "re-export or re-copy the recording from the recorder"
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DecodedAudio:
+    info: AudioInfo
+    samples: np.ndarray
+    """float32, shape (channels, frames) at 16 kHz; identical channels collapsed to one."""
+
+    @property
+    def num_channels(self) -> int:
+        return int(self.samples.shape[0])
+
+    @property
+    def duration(self) -> float:
+        return float(self.samples.shape[1] / SAMPLE_RATE)
+
+
+@dataclass(frozen=True)
+class _RawAudio:
+    samples: np.ndarray  # (frames, channels) float32 at the native rate
+    sample_rate: int
+    format: str
+    codec: str
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def decode_audio(path: str | Path, settings: AudioSettings | None = None) -> DecodedAudio:
+    """Read `path`, check it, and return 16 kHz float32 channels with the file's facts."""
+    settings = settings or AudioSettings()
+    path = Path(path)
+    _check_readable(path)
+    raw = _read_with_soundfile(path, settings) or _read_with_pyav(path, settings)
+    if raw.samples.shape[0] == 0:
+        raise AudioDecodeError(path, "the file holds zero-length audio (no samples)",
+                               "check that the recording was not cut off, then " + _RE_EXPORT)
+    native_duration = raw.samples.shape[0] / raw.sample_rate
+    _check_duration(path, native_duration, settings)
+    channels = raw.samples.shape[1]
+    resampled = _resample(raw.samples, raw.sample_rate).T  # (channels, frames)
+    identical = channels > 1 and _channels_identical(
+        raw.samples, settings.identical_channels_max_residual_db
+    )
+    if identical:
+        resampled = resampled[:1]
+    info = AudioInfo(
+        path=str(path),
+        sha256=file_sha256(path),
+        format=raw.format,
+        codec=raw.codec,
+        sample_rate=raw.sample_rate,
+        channels=channels,
+        duration=round(native_duration, 6),
+        identical_channels=identical,
+    )
+    return DecodedAudio(info=info, samples=np.ascontiguousarray(resampled, dtype=np.float32))
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise AudioDecodeError(path, "no such file", "check the path")
+    if not path.is_file():
+        raise AudioDecodeError(path, "not a regular file", "give the path of an audio file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise AudioDecodeError(
+            path, f"cannot read the file ({exc.strerror})", "check its permissions"
+        ) from exc
+    if size == 0:
+        raise AudioDecodeError(path, "empty file (0 bytes)", _RE_EXPORT)
+
+
+def _check_duration(path: Path, seconds: float, settings: AudioSettings) -> None:
+    if seconds > settings.max_duration_seconds:
+        raise AudioDecodeError(
+            path,
+            f"recording is {seconds:.0f} s long, over the maximum of "
+            f"{settings.max_duration_seconds:.0f} s",
+            "split the recording, or raise audio.max_duration_seconds "
+            "(CALLQA_AUDIO__MAX_DURATION_SECONDS)",
+        )
+
+
+def _read_with_soundfile(path: Path, settings: AudioSettings) -> _RawAudio | None:
+    """Return None when libsndfile does not know the format (PyAV gets a go)."""
+    try:
+        handle = sf.SoundFile(path)
+    except sf.LibsndfileError as exc:
+        if "malformed" in str(exc).lower():
+            raise AudioDecodeError(
+                path, f"the file is damaged or truncated ({exc.error_string})", _RE_EXPORT
+            ) from exc
+        return None
+    with handle:
+        declared = handle.frames if handle.frames > 0 else None
+        if declared is not None:
+            _check_duration(path, declared / handle.samplerate, settings)
+        blocks = []
+        try:
+            while len(block := handle.read(_READ_BLOCK, dtype="float32", always_2d=True)):
+                blocks.append(block)
+        except sf.LibsndfileError as exc:
+            raise AudioDecodeError(
+                path, f"the audio data is damaged or truncated ({exc.error_string})", _RE_EXPORT
+            ) from exc
+        frames = sum(len(b) for b in blocks)
+        log = handle.extra_info
+        if ("(should be" in log
+                or (declared is not None and handle.seekable() and frames < declared * 0.98)
+                or (handle.format == "OGG" and not _ogg_ends_with_eos(path))):
+            raise AudioDecodeError(
+                path,
+                "the file is truncated: its header announces more audio than it holds "
+                f"({frames} of {declared} frames)",
+                _RE_EXPORT,
+            )
+        samples = (
+            np.concatenate(blocks) if blocks
+            else np.zeros((0, handle.channels), dtype=np.float32)
+        )
+        return _RawAudio(samples, handle.samplerate, handle.format, handle.subtype)
+
+
+def _ogg_ends_with_eos(path: Path) -> bool:
+    """An Ogg stream's last page carries the end-of-stream flag; a cut file's does not.
+
+    libsndfile sizes an Ogg file from its last page, so it cannot see a truncation itself.
+    """
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 65536))
+        tail = handle.read()
+    last_page = tail.rfind(b"OggS")
+    return last_page >= 0 and len(tail) > last_page + 5 and bool(tail[last_page + 5] & 0x04)
+
+
+def _read_with_pyav(path: Path, settings: AudioSettings) -> _RawAudio:
+    import av  # FFmpeg is only needed for formats libsndfile does not read.
+
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    not_audio = AudioDecodeError(
+        path,
+        f"not a recognised audio file (first bytes {head!r})",
+        "give a WAV, FLAC, OGG/Opus, MP3 or GSM recording",
+    )
+    try:
+        container = av.open(str(path), metadata_errors="ignore")
+    except (av.FFmpegError, UnicodeDecodeError) as exc:
+        raise not_audio from exc
+    with container:
+        if not container.streams.audio:
+            raise not_audio
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="fltp")  # planar float, native rate and layout
+        planes: list[np.ndarray] = []
+        try:
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    planes.append(out.to_ndarray())
+                _check_duration(path, (frame.pts or 0) * float(stream.time_base or 0), settings)
+            for out in resampler.resample(None):
+                planes.append(out.to_ndarray())
+        except av.FFmpegError as exc:
+            raise AudioDecodeError(
+                path, f"the audio data is damaged ({exc})", _RE_EXPORT
+            ) from exc
+        channels = stream.codec_context.channels or 1
+        samples = (
+            np.concatenate(planes, axis=1).T if planes
+            else np.zeros((0, channels), dtype=np.float32)
+        )
+        return _RawAudio(
+            np.ascontiguousarray(samples, dtype=np.float32),
+            int(stream.codec_context.sample_rate or stream.rate),
+            container.format.name.upper(),
+            stream.codec_context.name.upper(),
+        )
+
+
+def _resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    if rate == SAMPLE_RATE:
+        return samples
+    return np.asarray(soxr.resample(samples, rate, SAMPLE_RATE, quality="HQ"), dtype=np.float32)
+
+
+def _channels_identical(samples: np.ndarray, max_residual_db: float) -> bool:
+    """True when every channel is the first one up to a residual `max_residual_db` below it."""
+    first = samples[:, 0].astype(np.float64)
+    energy = float(np.dot(first, first))
+    for index in range(1, samples.shape[1]):
+        residual = first - samples[:, index]
+        residual_energy = float(np.dot(residual, residual))
+        if residual_energy == 0.0:
+            continue
+        if energy == 0.0 or 10 * np.log10(residual_energy / energy) > max_residual_db:
+            return False
+    return True

@@ -1,0 +1,1 @@
+"""Scorecards, criteria, FCR, flags and review selection (pure functions)."""

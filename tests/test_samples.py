@@ -1,0 +1,65 @@
+"""The sample calls shipped in the repository, and the demo job that runs on them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from callqa.domain import Role, Transcript
+from callqa.metadata import load_metadata, sidecar_path
+from tests.conftest import SAMPLES
+from tests.invariants import assert_transcript_invariants
+
+RECORDINGS = sorted(SAMPLES.glob("*.wav"))
+
+
+def test_samples_are_small_stereo_ulaw_calls_with_metadata() -> None:
+    assert len(RECORDINGS) >= 6
+    assert sum(p.stat().st_size for p in SAMPLES.iterdir()) < 5 * 1024 * 1024
+    agents, call_types = set(), set()
+    for path in RECORDINGS:
+        info = sf.info(str(path))
+        assert (info.channels, info.samplerate, info.subtype) == (2, 8000, "ULAW"), path
+        metadata = load_metadata(sidecar_path(path))
+        assert metadata.call_id == path.stem and metadata.channel_layout is not None
+        agents.add(metadata.agent_id)
+        call_types.add(metadata.call_type)
+    assert len(agents) >= 2 and len(call_types) >= 2
+
+
+def _demo(samples: Path, output: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "callqa", "demo", "--samples", str(samples), "-o", str(output)],
+        capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.mark.model
+def test_demo_transcribes_every_sample_and_survives_a_corrupt_file(tmp_path: Path) -> None:
+    samples = tmp_path / "calls"
+    shutil.copytree(SAMPLES, samples)
+    (samples / "zz_corrupt.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt garbage")
+    output = tmp_path / "out"
+    result = _demo(samples, output)
+    assert result.returncode == 0, result.stderr
+    assert "zz_corrupt.wav" in result.stderr and "Fix:" in result.stderr
+    transcripts = {
+        p.name.split(".")[0]: Transcript.from_json(p.read_text())
+        for p in output.glob("*.transcript.json")
+    }
+    assert set(transcripts) == {p.stem for p in RECORDINGS}
+    for transcript in transcripts.values():
+        assert_transcript_invariants(transcript)
+        assert transcript.roles.method == "channel_layout"
+        assert {s.role for s in transcript.speakers} == {Role.AGENT, Role.CUSTOMER}
+    # call_001 is a good call, agent on the left; call_003 has the agent on the right.
+    for call_id in ("call_001", "call_003"):
+        agent = transcripts[call_id].text_by_role(Role.AGENT).lower()
+        customer = transcripts[call_id].text_by_role(Role.CUSTOMER).lower()
+        assert "thank you for calling" in agent and "thank you for calling" not in customer
+    assert "my name is maria" in transcripts["call_001"].text_by_role(Role.AGENT).lower()
