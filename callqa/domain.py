@@ -122,6 +122,38 @@ class ModelInfo(_Frozen):
     options_hash: str
 
 
+class RoleMetrics(_Frozen):
+    """Conversation measures of one role (agent, customer or unknown)."""
+
+    talk_time: float = Field(ge=0)
+    """Seconds this role speaks (its voice activity, overlaps included)."""
+    talk_share: float = Field(ge=0, le=1)
+    """This role's talk time over the sum of all roles' talk time."""
+    longest_monologue: float = Field(ge=0)
+    """Longest stretch this role speaks without the other side taking a turn."""
+    interruptions: int = Field(ge=0)
+    """Times this role started speaking while the other side was mid-turn."""
+    words_per_minute: float | None = Field(default=None, ge=0)
+    """Words over talk time; None when the role said nothing."""
+
+
+class ConversationMetrics(_Frozen):
+    """Measures of the whole call (pure functions in `callqa.pipeline.metrics`)."""
+
+    handle_time: float = Field(ge=0)
+    """Seconds from the start to the end of the recording."""
+    talk_time: float = Field(ge=0)
+    """Seconds during which at least one party speaks."""
+    non_talk_time: float = Field(ge=0)
+    """Seconds with nobody speaking (silence, hold, dead air), from voice activity."""
+    non_talk_share: float = Field(ge=0, le=1)
+    longest_silence: float = Field(ge=0)
+    overtalk_time: float = Field(ge=0)
+    """Seconds during which both parties speak at once."""
+    overtalk_count: int = Field(ge=0)
+    by_role: dict[Role, RoleMetrics] = Field(default_factory=dict)
+
+
 class Transcript(_Frozen):
     """The `callqa.transcript/1` contract, see docs/transcript-format.md."""
 
@@ -137,6 +169,7 @@ class Transcript(_Frozen):
     roles: RoleAssignment
     utterances: tuple[Utterance, ...]
     voice_activity: tuple[SpeechRegion, ...] = ()
+    metrics: ConversationMetrics | None = None
     metadata: CallMetadata | None = None
 
     def to_json(self, indent: int | None = 2) -> str:
