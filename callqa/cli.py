@@ -31,6 +31,8 @@ err = Console(stderr=True)
 out = Console()
 
 DEFAULT_SAMPLES = Path("samples/calls")
+DEVICES = ("auto", "cpu", "cuda")
+DIARIZATION_BACKENDS = ("auto", "channels", "embedded", "pyannote")
 
 
 def _version(value: bool) -> None:
@@ -48,8 +50,21 @@ def _root(
     """callqa: transcribe, score and select calls for human review."""
 
 
-def _settings(model: str | None, device: str | None, language: str | None) -> Settings:
+def _settings(
+    model: str | None,
+    device: str | None,
+    language: str | None,
+    diarization: str | None = None,
+    speakers: int | None = None,
+) -> Settings:
     settings = load_settings()
+    if diarization is not None or speakers is not None:
+        changes = {"backend": diarization, "num_speakers": speakers}
+        diarization_settings = settings.diarization.model_validate(
+            {**settings.diarization.model_dump(),
+             **{k: v for k, v in changes.items() if v is not None}}
+        )
+        settings = settings.model_copy(update={"diarization": diarization_settings})
     changes = {
         key: value
         for key, value in (("model", model), ("device", device), ("language", language))
@@ -95,6 +110,12 @@ def transcribe(
     ] = None,
     device: Annotated[str | None, typer.Option(help="auto, cpu or cuda.")] = None,
     language: Annotated[str | None, typer.Option(help="Language code; default: detect.")] = None,
+    diarization: Annotated[
+        str | None, typer.Option(help="auto, channels, embedded or pyannote.")
+    ] = None,
+    speakers: Annotated[
+        int | None, typer.Option(min=1, help="Speakers in a mono call (default 2).")
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="json, vtt, srt, rttm or txt.")
     ] = "json",
@@ -110,7 +131,11 @@ def transcribe(
 
     if fmt not in EXPORTERS:
         raise typer.BadParameter(f"choose one of {', '.join(EXPORTERS)}", param_hint="--format")
-    settings = _settings(model, device, language)
+    for value, allowed, hint in ((device, DEVICES, "--device"),
+                                 (diarization, DIARIZATION_BACKENDS, "--diarization")):
+        if value is not None and value not in allowed:
+            raise typer.BadParameter(f"choose one of {', '.join(allowed)}", param_hint=hint)
+    settings = _settings(model, device, language, diarization, speakers)
     meta_path = metadata or (sidecar_path(audio) if sidecar_path(audio).is_file() else None)
     call_metadata = load_metadata(meta_path) if meta_path else None
     with _progress() as progress:
@@ -150,7 +175,7 @@ def demo(
             progress.advance(task)
             if outcome.transcript is None:
                 failures += 1
-                err.print(f"[red]failed[/red] {outcome.failure}")
+                err.print(f"[red]failed[/red] {outcome.failure}", highlight=False, soft_wrap=True)
                 continue
             t = outcome.transcript
             stem = outcome.path.stem
@@ -185,5 +210,5 @@ def main() -> None:
     try:
         app()
     except CallqaError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)

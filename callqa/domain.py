@@ -103,6 +103,15 @@ class SpeechRegion(_Frozen):
     end: float = Field(ge=0)
 
 
+class Turn(_Frozen):
+    """Who spoke when, from voice activity (a stereo channel) or the diarization."""
+
+    speaker: str
+    role: Role
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+
+
 class RoleAssignment(_Frozen):
     """How the agent and customer roles were decided, and how sure that is."""
 
@@ -134,7 +143,7 @@ class RoleMetrics(_Frozen):
     interruptions: int = Field(ge=0)
     """Times this role started speaking while the other side was mid-turn."""
     words_per_minute: float | None = Field(default=None, ge=0)
-    """Words over talk time; None when the role said nothing."""
+    """Words over talk time; None when the role has no talk time."""
 
 
 class ConversationMetrics(_Frozen):
@@ -165,9 +174,13 @@ class Transcript(_Frozen):
     duration: float = Field(ge=0)
     audio: AudioInfo
     model: ModelInfo
+    diarization: Literal["channels", "embedded", "pyannote"] = "channels"
+    """How speakers were found: one per stereo channel, or a diarization backend."""
     speakers: tuple[Speaker, ...]
     roles: RoleAssignment
     utterances: tuple[Utterance, ...]
+    turns: tuple[Turn, ...] = ()
+    """Speaker turns ordered by start (may overlap on stereo calls: both parties talking)."""
     voice_activity: tuple[SpeechRegion, ...] = ()
     metrics: ConversationMetrics | None = None
     metadata: CallMetadata | None = None

@@ -22,6 +22,16 @@ def assert_transcript_invariants(transcript: Transcript) -> None:
             assert word.start >= last_word_start, "word times never go backwards"
             last_word_start = word.start
             assert 0.0 <= word.probability <= 1.0
+    assert_turn_invariants(transcript)
     for region in transcript.voice_activity:
         assert 0 <= region.start <= region.end <= transcript.duration + 1e-6
     assert Transcript.from_json(transcript.to_json()) == transcript
+
+
+def assert_turn_invariants(transcript: Transcript) -> None:
+    speakers = {s.id: s.role for s in transcript.speakers}
+    starts = [t.start for t in transcript.turns]
+    assert starts == sorted(starts)
+    for turn in transcript.turns:
+        assert 0 <= turn.start <= turn.end <= transcript.duration + 1e-6
+        assert speakers[turn.speaker] == turn.role

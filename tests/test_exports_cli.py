@@ -46,12 +46,12 @@ def test_srt(stereo: Transcript) -> None:
 
 def test_rttm_names_roles(stereo: Transcript) -> None:
     rows = [line.split() for line in export(stereo, "rttm").splitlines()]
-    assert len(rows) == len(stereo.utterances)
+    assert len(rows) == len(stereo.turns) > 0
     assert {row[1] for row in rows} == {"stereo-1"}
     assert {row[7] for row in rows} == {"agent", "customer"}
-    for row, utterance in zip(rows, stereo.utterances, strict=True):
-        assert abs(float(row[3]) - utterance.start) < 1e-3
-        assert abs(float(row[4]) - (utterance.end - utterance.start)) < 1e-3
+    for row, turn in zip(rows, stereo.turns, strict=True):
+        assert abs(float(row[3]) - turn.start) < 1e-3
+        assert abs(float(row[4]) - (turn.end - turn.start)) < 1e-3
 
 
 def test_json_contract(stereo: Transcript) -> None:
@@ -114,3 +114,19 @@ def test_cli_version() -> None:
 
     result = _cli("--version")
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_cli_mono_call_with_embedded_diarization(shared_data: Path) -> None:
+    audio = shared_data / "calls/hvb/derived/0091a706bc604188.mono_mix.wav"
+    result = _cli("transcribe", str(audio), "--diarization", "embedded", "--speakers", "2",
+                  "--format", "rttm")
+    assert result.returncode == 0, result.stderr
+    labels = {line.split()[7] for line in result.stdout.splitlines()}
+    assert labels == {"agent", "customer"}
+
+
+def test_cli_channels_backend_on_mono_names_the_fix(shared_data: Path) -> None:
+    audio = shared_data / "calls/hvb/derived/0091a706bc604188.mono_mix.wav"
+    result = _cli("transcribe", str(audio), "--diarization", "channels")
+    assert result.returncode == 2
+    assert "one party per channel" in result.stderr and "'embedded'" in result.stderr

@@ -2,10 +2,20 @@
 
 from callqa.configs.settings import (
     AudioSettings,
+    DiarizationSettings,
+    MetricsSettings,
     Settings,
     TranscriptionSettings,
     VadSettings,
     load_settings,
 )
 
-__all__ = ["AudioSettings", "Settings", "TranscriptionSettings", "VadSettings", "load_settings"]
+__all__ = [
+    "AudioSettings",
+    "DiarizationSettings",
+    "MetricsSettings",
+    "Settings",
+    "TranscriptionSettings",
+    "VadSettings",
+    "load_settings",
+]

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -69,6 +69,41 @@ class TranscriptionSettings(BaseModel):
     inside one Whisper segment (VAD joins speech across pauses before Whisper sees it)."""
 
 
+class DiarizationSettings(BaseModel):
+    """Who spoke when. `auto`: the channels of a one-party-per-channel stereo recording, else
+    `mono_backend` on the mixed signal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["auto", "channels", "embedded", "pyannote"] = "auto"
+    mono_backend: Literal["embedded", "pyannote"] = "embedded"
+    num_speakers: int | None = Field(2, ge=1)
+    """Speakers in a mono call (calls have two); None estimates it between min and max."""
+    min_speakers: int = Field(1, ge=1)
+    max_speakers: int = Field(4, ge=1)
+    window_seconds: float = Field(1.2, gt=0.2, le=1.6)
+    """Length of the speaker-embedding windows (Resemblyzer was trained on 1.6 s)."""
+    step_seconds: float = Field(0.1, gt=0, le=1.0)
+    min_turn_seconds: float = Field(0.25, ge=0)
+    """Shorter turns are absorbed by their neighbours (flicker between windows)."""
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    torch_threads: int = Field(1, ge=1)
+    pyannote_pipeline: str = "pyannote/speaker-diarization-community-1"
+    """A local directory with a pyannote `config.yaml`, or a Hugging Face pipeline id."""
+    pyannote_token: SecretStr | None = None
+    """Hugging Face token for gated pyannote pipelines (or set HF_TOKEN)."""
+
+
+class MetricsSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    interruption_min_overlap: float = Field(0.3, ge=0)
+    """A turn that starts while the other side speaks interrupts only if they keep talking
+    at least this long after it starts (a short backchannel is not an interruption)."""
+    min_overtalk: float = Field(0.1, ge=0)
+    """Overlaps shorter than this are not counted as overtalk."""
+
+
 class AudioSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -85,6 +120,11 @@ class Settings(BaseSettings):
 
     transcription: TranscriptionSettings = TranscriptionSettings()
     audio: AudioSettings = AudioSettings()
+    diarization: DiarizationSettings = DiarizationSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    activity_vad: VadSettings = VadSettings(min_silence_duration_ms=250, speech_pad_ms=30)
+    """Fine-grained voice activity for diarization and conversation metrics. (Whisper's own
+    VAD joins pauses under 2 s, which suits recognition but would hide silences.)"""
     default_channel_layout: ChannelLayout | None = None
     """Layout for calls whose metadata does not say; None leaves the roles unknown."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"

@@ -1,14 +1,17 @@
 """From a recording and its metadata to a `callqa.transcript/1` Transcript.
 
+decode → transcribe → who spoke when → words to speakers → roles → metrics.
+
 A stereo recording with one party per channel is transcribed channel by channel and merged
 on one timeline; each channel is one speaker, and the metadata's `channel_layout` (or the
-`default_channel_layout` setting) says which one is the agent. A mono recording (or a stereo
-one whose channels are identical) is one mixed channel.
+`default_channel_layout` setting) says which one is the agent; without it the roles are
+inferred. A mono recording (or a stereo one whose channels are identical) is diarized, each
+word goes to the speaker talking most during it, and the roles are inferred.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +25,21 @@ from callqa.domain import (
     Speaker,
     SpeechRegion,
     Transcript,
+    Turn,
     Utterance,
 )
+from callqa.pipeline.align import split_by_speaker
 from callqa.pipeline.audio import DecodedAudio, decode_audio
-from callqa.pipeline.transcribe import ChannelResult, Transcriber, get_transcriber
+from callqa.pipeline.diarize import Diarizer, choose_backend, get_diarizer
+from callqa.pipeline.metrics import TalkSpan, conversation_metrics, words_per_role
+from callqa.pipeline.roles import SpokenTurn, infer_roles
+from callqa.pipeline.transcribe import (
+    ChannelResult,
+    TimedText,
+    Transcriber,
+    get_transcriber,
+    speech_regions,
+)
 
 Hook = Callable[[str, float, float], None]
 """`hook(step, completed, total)`: progress in seconds of audio; a no-op by default."""
@@ -41,58 +55,69 @@ def transcribe_call(
     settings: Settings | None = None,
     transcriber: Transcriber | None = None,
     hook: Hook = no_hook,
+    diarizer: Diarizer | None = None,
 ) -> Transcript:
     settings = settings or Settings()
     transcriber = transcriber or get_transcriber(settings.transcription)
     audio = decode_audio(path, settings.audio)
-    layout = (metadata.channel_layout if metadata else None) or settings.default_channel_layout
-    return transcribe_audio(audio, transcriber, metadata, layout, hook)
+    return transcribe_audio(audio, transcriber, metadata, settings, hook, diarizer)
 
 
 def transcribe_audio(
     audio: DecodedAudio,
     transcriber: Transcriber,
     metadata: CallMetadata | None,
-    layout: ChannelLayout | None,
+    settings: Settings,
     hook: Hook = no_hook,
+    diarizer: Diarizer | None = None,
 ) -> Transcript:
-    channels = _channels_to_transcribe(audio, layout)
-    total = audio.duration * len(channels)
-    results: dict[int, ChannelResult] = {}
+    layout = (metadata.channel_layout if metadata else None) or settings.default_channel_layout
+    backend = choose_backend(settings.diarization, audio.num_channels, layout)
+    stereo = backend == "channels"
+    channels = [audio.samples[0], audio.samples[1]] if stereo else [audio.samples.mean(axis=0)]
     language = (metadata.language if metadata else None) or transcriber.settings.language
-    # The channel with the most signal goes first and fixes the language for the others.
-    order = sorted(range(len(channels)), key=lambda i: -float(np.abs(channels[i]).sum()))
-    for done, index in enumerate(order):
-        offset = done * audio.duration
+    results = _transcribe_channels(channels, transcriber, language, audio.duration, hook)
+    language = language or results[0].language
 
-        def progress(seconds: float, offset: float = offset) -> None:
-            hook("transcribe", offset + seconds, total)
+    activity = [speech_regions(channel, settings.activity_vad) for channel in channels]
+    if stereo:
+        pieces = [(f"S{i}", seg) for i, result in enumerate(results) for seg in result.segments]
+        spans = [TalkSpan(f"S{i}", Role.UNKNOWN, a, b)
+                 for i, regions in enumerate(activity) for a, b in regions]
+        speaker_ids = ["S0", "S1"]
+    else:
+        hook("diarize", 0.0, audio.duration)
+        diarizer = diarizer or get_diarizer(backend, settings.diarization)
+        diarization = diarizer(channels[0], activity[0], settings.diarization.num_speakers)
+        hook("diarize", audio.duration, audio.duration)
+        pieces = [(speaker or "S0", seg) for speaker, seg in
+                  split_by_speaker(results[0].segments, diarization)]
+        spans = [TalkSpan(t.speaker, Role.UNKNOWN, t.start, t.end)
+                 for t in diarization.talk_turns]
+        speaker_ids = sorted({*diarization.speakers, *(s for s, _ in pieces)})
 
-        results[index] = transcriber.transcribe(channels[index], language, progress)
-        language = language or results[index].language
-    hook("transcribe", total, total)
-
-    stereo = len(channels) == 2
+    roles, assignment = _roles(speaker_ids, pieces, stereo, layout, metadata, language)
     speakers = tuple(
-        Speaker(id=f"S{i}", role=_role_for_channel(i, layout) if stereo else Role.UNKNOWN,
-                channel=i if stereo else None)
-        for i in range(len(channels))
+        Speaker(id=s, role=roles.get(s, Role.UNKNOWN), channel=int(s[1:]) if stereo else None)
+        for s in speaker_ids
     )
-    utterances = sorted(
-        (
-            Utterance(speaker=speakers[i].id, role=speakers[i].role, start=seg.start,
-                      end=seg.end, text=seg.text, words=seg.words, channel=speakers[i].channel)
-            for i, result in results.items()
-            for seg in result.segments
-        ),
-        key=lambda u: (u.start, u.end),
+    utterances = [
+        Utterance(speaker=s, role=roles.get(s, Role.UNKNOWN), start=seg.start, end=seg.end,
+                  text=seg.text, words=seg.words, channel=int(s[1:]) if stereo else None)
+        for s, seg in _join_broken_sentences(pieces, transcriber.settings.utterance_gap)
+    ]
+    utterances.sort(key=lambda u: (u.start, u.end))
+    role_spans = sorted(
+        (TalkSpan(s.speaker, roles.get(s.speaker, Role.UNKNOWN), s.start, s.end) for s in spans),
+        key=lambda s: (s.start, s.end),
+    )
+    metrics = conversation_metrics(
+        role_spans, words_per_role((u.role, len(u.words)) for u in utterances),
+        audio.duration, settings.metrics,
     )
     voice_activity = sorted(
-        (
-            SpeechRegion(channel=speakers[i].channel, start=round(a, 3), end=round(b, 3))
-            for i, result in results.items()
-            for a, b in result.speech
-        ),
+        (SpeechRegion(channel=i if stereo else None, start=round(a, 3), end=round(b, 3))
+         for i, regions in enumerate(activity) for a, b in regions),
         key=lambda r: (r.start, r.end),
     )
     return Transcript(
@@ -101,33 +126,80 @@ def transcribe_audio(
         duration=round(audio.duration, 3),
         audio=audio.info,
         model=transcriber.model_info,
+        diarization=backend,
         speakers=speakers,
-        roles=_role_assignment(stereo, layout),
+        roles=assignment,
         utterances=tuple(utterances),
+        turns=tuple(Turn(speaker=s.speaker, role=s.role, start=round(s.start, 3),
+                         end=round(s.end, 3)) for s in role_spans),
         voice_activity=tuple(voice_activity),
+        metrics=metrics,
         metadata=metadata,
     )
 
 
-def _channels_to_transcribe(audio: DecodedAudio, layout: ChannelLayout | None) -> list[np.ndarray]:
-    """One array per party channel, or a single mixed channel."""
-    if audio.num_channels == 2 and layout != ChannelLayout.MONO:
-        return [audio.samples[0], audio.samples[1]]
-    if audio.num_channels == 1:
-        return [audio.samples[0]]
-    return [audio.samples.mean(axis=0)]
+_SENTENCE_END = (".", "?", "!", "。", "？", "！", "؟")
 
 
-def _role_for_channel(channel: int, layout: ChannelLayout | None) -> Role:
-    if layout == ChannelLayout.AGENT_LEFT:
-        return Role.AGENT if channel == 0 else Role.CUSTOMER
-    if layout == ChannelLayout.AGENT_RIGHT:
-        return Role.AGENT if channel == 1 else Role.CUSTOMER
-    return Role.UNKNOWN
+def _join_broken_sentences(
+    pieces: Sequence[tuple[str, TimedText]], gap: float
+) -> list[tuple[str, TimedText]]:
+    """Whisper sometimes ends a segment mid-sentence ("which one would you like to" /
+    "check?"); join such a piece to the same speaker's next one when no one else speaks in
+    between and the pause is short."""
+    ordered = sorted(pieces, key=lambda p: (p[1].start, p[1].end))
+    joined: list[tuple[str, TimedText]] = []
+    for speaker, piece in ordered:
+        if joined:
+            last_speaker, last = joined[-1]
+            if (last_speaker == speaker and piece.start - last.end <= gap
+                    and not last.text.endswith(_SENTENCE_END)):
+                joined[-1] = (speaker, TimedText(
+                    last.start, max(last.end, piece.end), f"{last.text} {piece.text}",
+                    last.words + piece.words, last.spoken + piece.spoken))
+                continue
+        joined.append((speaker, piece))
+    return joined
 
 
-def _role_assignment(stereo: bool, layout: ChannelLayout | None) -> RoleAssignment:
+def _transcribe_channels(
+    channels: Sequence[np.ndarray],
+    transcriber: Transcriber,
+    language: str | None,
+    duration: float,
+    hook: Hook,
+) -> list[ChannelResult]:
+    """Transcribe each channel; the one with most signal goes first and fixes the language."""
+    total = duration * len(channels)
+    results: dict[int, ChannelResult] = {}
+    order = sorted(range(len(channels)), key=lambda i: -float(np.abs(channels[i]).sum()))
+    for done, index in enumerate(order):
+        offset = done * duration
+
+        def progress(seconds: float, offset: float = offset) -> None:
+            hook("transcribe", offset + seconds, total)
+
+        results[index] = transcriber.transcribe(channels[index], language, progress)
+        language = language or results[index].language
+    hook("transcribe", total, total)
+    return [results[i] for i in range(len(channels))]
+
+
+def _roles(
+    speaker_ids: Sequence[str],
+    pieces: Sequence[tuple[str, TimedText]],
+    stereo: bool,
+    layout: ChannelLayout | None,
+    metadata: CallMetadata | None,
+    language: str | None,
+) -> tuple[dict[str, Role], RoleAssignment]:
     if stereo and layout in (ChannelLayout.AGENT_LEFT, ChannelLayout.AGENT_RIGHT):
-        return RoleAssignment(method="channel_layout", confidence=1.0,
-                              cues=(f"channel_layout={layout.value}",))
-    return RoleAssignment(method="none", confidence=0.0)
+        agent = "S0" if layout == ChannelLayout.AGENT_LEFT else "S1"
+        roles = {s: Role.AGENT if s == agent else Role.CUSTOMER for s in speaker_ids}
+        return roles, RoleAssignment(method="channel_layout", confidence=1.0,
+                                     cues=(f"channel_layout={layout.value}",))
+    if not pieces:
+        return {}, RoleAssignment(method="none", confidence=0.0)
+    decision = infer_roles([SpokenTurn(s, seg.start, seg.text) for s, seg in pieces],
+                           metadata, language or "en")
+    return dict(decision.roles), decision.assignment

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Literal
 
-from callqa.domain import Role, Transcript, Utterance
+from callqa.domain import Role, Transcript, Turn, Utterance
 
 ExportFormat = Literal["json", "vtt", "srt", "rttm", "txt"]
 
 
-def speaker_label(utterance: Utterance) -> str:
+def speaker_label(span: Utterance | Turn) -> str:
     """The role when it is known, else the speaker id."""
-    return utterance.role.value if utterance.role != Role.UNKNOWN else utterance.speaker
+    return span.role.value if span.role != Role.UNKNOWN else span.speaker
 
 
 def to_json(transcript: Transcript) -> str:
@@ -55,9 +55,11 @@ def to_rttm(transcript: Transcript) -> str:
 
     uri = transcript.call_id or _uri_from_path(transcript.audio.path)
     annotation = Annotation(uri=uri)
-    for index, utterance in enumerate(transcript.utterances):
-        if utterance.end > utterance.start:
-            annotation[Segment(utterance.start, utterance.end), index] = speaker_label(utterance)
+    # Who spoke when; a transcript made elsewhere may only have utterances.
+    spans: Sequence[Utterance | Turn] = transcript.turns or transcript.utterances
+    for index, span in enumerate(spans):
+        if span.end > span.start:
+            annotation[Segment(span.start, span.end), index] = speaker_label(span)
     buffer = io.StringIO()
     annotation.write_rttm(buffer)
     return buffer.getvalue()

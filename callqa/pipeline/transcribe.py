@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from callqa.configs.settings import TranscriptionSettings
+from callqa.configs.settings import TranscriptionSettings, VadSettings
 from callqa.domain import ModelInfo, Word
 from callqa.errors import ModelError
 from callqa.pipeline.audio import SAMPLE_RATE
@@ -39,6 +39,9 @@ class TimedText:
     end: float
     text: str
     words: tuple[Word, ...]
+    spoken: tuple[str, ...] = ()
+    """Each word as Whisper wrote it, with its leading space or not ("9", ".30"), so that
+    a piece of the segment can be joined back into text."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,14 @@ class Transcriber:
                              duration)
 
 
+def speech_regions(samples: np.ndarray, vad: VadSettings) -> list[tuple[float, float]]:
+    """Voice activity of 16 kHz samples from Silero VAD (the model faster-whisper ships)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    chunks = get_speech_timestamps(samples, VadOptions(**vad.model_dump()))
+    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in chunks]
+
+
 def _guard(
     segments: Iterable[Any],
     speech: tuple[tuple[float, float], ...],
@@ -199,7 +210,8 @@ def _guard(
             text = "".join(w.text for w in run).strip()
             if text:
                 stripped = tuple(w.model_copy(update={"text": w.text.strip()}) for w in run)
-                yield TimedText(stripped[0].start, stripped[-1].end, text, stripped)
+                yield TimedText(stripped[0].start, stripped[-1].end, text, stripped,
+                                tuple(w.text for w in run))
 
 
 def _split_at_pauses(words: list[Word], gap: float) -> Iterator[list[Word]]:
