@@ -19,6 +19,7 @@ from callqa.configs.settings import Settings, load_settings
 from callqa.domain import CallMetadata, ChannelLayout
 from callqa.errors import CallqaError
 from callqa.privacy import disable_telemetry
+from callqa.scoring.cli import score, scorecards_app
 
 app = typer.Typer(
     name="callqa",
@@ -203,6 +204,10 @@ def _summary(output: Path, total: int, failures: int) -> Table:
     table.add_column("results in")
     table.add_row(str(total), str(total - failures), str(failures), str(output))
     return table
+
+
+app.command()(score)
+app.add_typer(scorecards_app, name="scorecards")
 
 
 def main() -> None:
