@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from callqa import __version__
+from callqa.cli_review import register as register_review_commands
 from callqa.configs.settings import Settings, load_settings
 from callqa.domain import CallMetadata, ChannelLayout
 from callqa.errors import CallqaError
@@ -80,7 +81,7 @@ def _settings(
     return settings
 
 
-def _progress() -> Progress:
+def progress_bar() -> Progress:
     return Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
         TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
@@ -139,7 +140,7 @@ def transcribe(
     settings = _settings(model, device, language, diarization, speakers)
     meta_path = metadata or (sidecar_path(audio) if sidecar_path(audio).is_file() else None)
     call_metadata = load_metadata(meta_path) if meta_path else None
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"transcribing {audio.name}", total=None)
         transcriber = get_transcriber(settings.transcription)
         transcript = transcribe_call(
@@ -161,32 +162,71 @@ def demo(
         Path("demo-output")
     ),
 ) -> None:
-    """Run the main job on the sample calls shipped in the repository."""
-    from callqa.pipeline.batch import find_recordings, transcribe_folder
+    """Run the main job on the sample calls: ingest, process, FCR, flags, queue, report."""
+    from callqa.demo import run_demo
+    from callqa.models import store
+    from callqa.pipeline.batch import find_recordings
     from callqa.pipeline.exports import to_json, to_text
 
     settings = _settings(None, None, None)
     recordings = find_recordings(samples)
     if not recordings:
         raise CallqaError(f"{samples}: no recordings found; run from the repository root")
-    failures = 0
-    with _progress() as progress:
-        task = progress.add_task("transcribing sample calls", total=len(recordings))
-        for outcome in transcribe_folder(samples, settings):
-            progress.advance(task)
-            if outcome.transcript is None:
-                failures += 1
-                err.print(f"[red]failed[/red] {outcome.failure}", highlight=False, soft_wrap=True)
-                continue
-            t = outcome.transcript
-            stem = outcome.path.stem
-            _write_atomically(output / f"{stem}.transcript.json", to_json(t))
-            _write_atomically(output / f"{stem}.txt", to_text(t))
-            out.rule(f"{stem}  ·  {_describe(t.metadata)}")
-            out.print(to_text(t), highlight=False, markup=False)
-    out.print(_summary(output, len(recordings), failures))
-    if failures == len(recordings):
+    with progress_bar() as bar:
+        task = bar.add_task("processing sample calls", total=len(recordings))
+        result = run_demo(samples, output, settings,
+                          progress=lambda _c, done, total: bar.update(task, completed=done,
+                                                                      total=total))
+    for failure in result.ingest.failures:
+        err.print(f"[red]not ingested[/red] {failure}", highlight=False, soft_wrap=True)
+    for call_id, reason in result.processed.failed:
+        err.print(f"[red]failed[/red] {call_id}: {reason}", highlight=False, soft_wrap=True)
+    from callqa.cli_review import open_store
+
+    with open_store(f"sqlite:///{result.database}")() as session:
+        for call_id in result.processed.processed:
+            call = store.get_call(session, call_id)
+            assert call is not None
+            transcript = store.load_transcript(session, call)
+            _write_atomically(output / f"{call_id}.transcript.json", to_json(transcript))
+            _write_atomically(output / f"{call_id}.txt", to_text(transcript))
+            score = store.load_score(session, call)
+            out.rule(f"{call_id}  ·  {_describe(transcript.metadata)}"
+                     f"  ·  score {score.score if score else '-'}")
+            out.print(to_text(transcript), highlight=False, markup=False)
+        queue = store.review_queue(session, limit=8)
+    _print_outcome(result, queue, output)
+    if not result.processed.processed:
         raise typer.Exit(1)
+
+
+def _print_outcome(result: Any, queue: list[Any], output: Path) -> None:
+    analysis = result.analysis
+    out.rule("first-contact resolution, flags and review")
+    out.print(f"{len(result.processed.processed)} sample calls processed "
+              f"({len(result.processed.failed)} failed), plus {result.history_calls} calls of "
+              f"synthetic history (callqa.simulate) so that FCR has volume; period "
+              f"{analysis.period[0]} .. {analysis.period[1]}; FCR {analysis.fcr_counts}")
+    flagged = [f for f in analysis.flags if f.status == "flagged"]
+    table = Table(title="flagged agents")
+    for column in ("agent", "kind", "criterion", "calls", "events", "expected", "why"):
+        table.add_column(column)
+    for f in flagged:
+        table.add_row(f.agent_id, f.kind, f.criterion_id or "", str(f.calls), str(f.events),
+                      f"{f.expected:.1f}", f.reasons[-1])
+    out.print(table)
+    for issue in analysis.process_issues:
+        out.print(f"process issue ({issue.scope} {issue.scope_id}): {issue.reasons[0]}")
+    table = Table(title="review queue (top 8)")
+    for column in ("call", "agent", "priority", "kind", "why"):
+        table.add_column(column)
+    for item in queue:
+        table.add_row(item.call_id, item.agent_id, f"{item.priority:.1f}", item.kind,
+                      "; ".join(item.reasons))
+    out.print(table)
+    out.print(f"results in {output}/ (transcripts, callqa.db); more: callqa review-queue, "
+              f"callqa suggestions --agent a02, callqa report, each with --database "
+              f"sqlite:///{output}/callqa.db")
 
 
 def _describe(metadata: CallMetadata | None) -> str:
@@ -196,18 +236,9 @@ def _describe(metadata: CallMetadata | None) -> str:
     return f"{metadata.call_type} · agent {metadata.agent_name} · {layout.value}"
 
 
-def _summary(output: Path, total: int, failures: int) -> Table:
-    table = Table(title="callqa demo")
-    table.add_column("calls")
-    table.add_column("transcribed")
-    table.add_column("failed")
-    table.add_column("results in")
-    table.add_row(str(total), str(total - failures), str(failures), str(output))
-    return table
-
-
 app.command()(score)
 app.add_typer(scorecards_app, name="scorecards")
+register_review_commands(app)
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ HVB_SIDS = ("0002f70f7386445b", "0091a706bc604188", "01f7ec3700424bc0", "02e4164
 
 disable_telemetry()
 
+pytest_plugins = ("tests.store_fixtures",)
+
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:

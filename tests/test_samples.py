@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -63,3 +64,23 @@ def test_demo_transcribes_every_sample_and_survives_a_corrupt_file(tmp_path: Pat
         customer = transcripts[call_id].text_by_role(Role.CUSTOMER).lower()
         assert "thank you for calling" in agent and "thank you for calling" not in customer
     assert "my name is maria" in transcripts["call_001"].text_by_role(Role.AGENT).lower()
+    # The full job: the store holds every sample call, the corrupt one failed with its reason,
+    # and the planted weak agent a02 is flagged with call_004 (its customer called back in
+    # call_005) in the review queue.
+    assert "agent flagged for FCR" in result.stdout or "a02" in result.stdout
+    queue = subprocess.run(
+        [sys.executable, "-m", "callqa", "review-queue", "--json", "--limit", "500",
+         "--agent", "a02", "--database", f"sqlite:///{output}/callqa.db"],
+        capture_output=True, text=True, timeout=120)
+    assert queue.returncode == 0, queue.stderr
+    items = {i["call_id"]: i for i in map(json.loads, queue.stdout.splitlines())}
+    assert items["call_004"]["kind"] == "fcr_repeat" and not items["call_004"]["control"]
+    assert "call_005" in items["call_004"]["reasons"][0]
+    flags = subprocess.run(
+        [sys.executable, "-m", "callqa", "flags", "--json", "--database",
+         f"sqlite:///{output}/callqa.db"], capture_output=True, text=True, timeout=120)
+    assert flags.returncode == 0, flags.stderr
+    fcr = [f for f in map(json.loads, flags.stdout.splitlines())
+           if f.get("kind") == "fcr" and f.get("status") == "flagged"]
+    assert [f["agent_id"] for f in fcr] == ["a02"]
+    assert {"calls", "events", "expected", "q_value", "reasons"} <= fcr[0].keys()

@@ -104,6 +104,51 @@ class MetricsSettings(BaseModel):
     """Overlaps shorter than this are not counted as overtalk."""
 
 
+class FcrSettings(BaseModel):
+    """First-contact resolution: a call is a repeat when the same customer calls again within
+    the window (DOMAIN.md: 7 days is the usual default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    repeat_window_days: float = Field(7.0, gt=0)
+    transfer_gap_minutes: float = Field(15.0, ge=0)
+    """A next call within this gap continues the same contact (transfer, dropped line)."""
+    same_call_type_only: bool = False
+    """Count only repeats about the same call type."""
+
+
+class FlagSettings(BaseModel):
+    """When an agent is singled out: evidence against peers on the same work."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_calls: int = Field(30, ge=1)
+    """Below this many calls with a known outcome an agent is 'insufficient evidence'."""
+    min_expected_events: float = Field(3.0, ge=0)
+    """...or when fewer events than this are expected (too little to test)."""
+    false_discovery_rate: float = Field(0.05, gt=0, lt=1)
+    """Benjamini-Hochberg level over all agents tested together."""
+    min_ratio: float = Field(1.25, ge=1)
+    """Observed / expected must reach this too: significant but tiny excesses are not flagged."""
+    process_fail_rate: float = Field(0.5, gt=0, le=1)
+    """An agent 'fails' a criterion at this rate or more (for process issues)."""
+    process_agent_share: float = Field(0.6, gt=0, le=1)
+    """A criterion failed by at least this share of a team's or call type's agents is a
+    process issue."""
+    process_min_agents: int = Field(3, ge=2)
+
+
+class ReviewSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    control_share: float = Field(0.1, ge=0, lt=1)
+    """Share of the queue filled with random control calls, marked as such."""
+    queue_size: int = Field(200, ge=1)
+    suggestions_per_agent: int = Field(5, ge=1)
+    seed: int = 0
+    """Seed of the control sample, so that a re-run draws the same calls."""
+
+
 class AudioSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -122,12 +167,17 @@ class Settings(BaseSettings):
     audio: AudioSettings = AudioSettings()
     diarization: DiarizationSettings = DiarizationSettings()
     metrics: MetricsSettings = MetricsSettings()
+    fcr: FcrSettings = FcrSettings()
+    flags: FlagSettings = FlagSettings()
+    review: ReviewSettings = ReviewSettings()
     activity_vad: VadSettings = VadSettings(min_silence_duration_ms=250, speech_pad_ms=30)
     """Fine-grained voice activity for diarization and conversation metrics. (Whisper's own
     VAD joins pauses under 2 s, which suits recognition but would hide silences.)"""
     default_channel_layout: ChannelLayout | None = None
     """Layout for calls whose metadata does not say; None leaves the roles unknown."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    database_url: str = "sqlite:///callqa.db"
+    """SQLite file by default; PostgreSQL with postgresql+psycopg://user@host/db."""
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,1 @@
+"""Alembic migrations of the callqa store (run by `callqa.models.migrate.upgrade`)."""

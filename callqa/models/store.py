@@ -1,0 +1,84 @@
+"""The store API used by the process loop, flows, CLI and API: one import for all of it.
+
+    from callqa.models.engine import make_engine, session_factory
+    from callqa.models import store
+
+    with session_factory(engine).begin() as session:   # the caller owns the transaction
+        for call in store.pending_calls(session, limit=10):
+            ...
+
+Calls and their results: `store_calls`. DataFrames for analytics: `store_frames`. FCR,
+flags and the review queue: `store_review`. Tables and keys: docs/store.md.
+"""
+
+from callqa.models.store_calls import (
+    file_uri,
+    get_call,
+    load_score,
+    load_transcript,
+    local_path,
+    mark_failed,
+    mark_pending,
+    mark_processed,
+    mark_processing,
+    pending_calls,
+    record_stage,
+    recording_path,
+    save_metrics,
+    save_outside_cause,
+    save_score,
+    save_transcript,
+    stage_done,
+    upsert_call,
+)
+from callqa.models.store_frames import (
+    CALLS_COLUMNS,
+    CRITERION_COLUMNS,
+    FCR_COLUMNS,
+    calls_frame,
+    criterion_frame,
+    fcr_frame,
+)
+from callqa.models.store_review import (
+    load_flags,
+    review_queue,
+    save_fcr,
+    save_fcr_frame,
+    save_flags,
+    save_review_items,
+)
+from callqa.models.tables import Call
+
+__all__ = [
+    "CALLS_COLUMNS",
+    "CRITERION_COLUMNS",
+    "FCR_COLUMNS",
+    "Call",
+    "calls_frame",
+    "criterion_frame",
+    "fcr_frame",
+    "file_uri",
+    "get_call",
+    "load_flags",
+    "load_score",
+    "load_transcript",
+    "local_path",
+    "mark_failed",
+    "mark_pending",
+    "mark_processed",
+    "mark_processing",
+    "pending_calls",
+    "record_stage",
+    "recording_path",
+    "review_queue",
+    "save_fcr",
+    "save_fcr_frame",
+    "save_flags",
+    "save_metrics",
+    "save_outside_cause",
+    "save_review_items",
+    "save_score",
+    "save_transcript",
+    "stage_done",
+    "upsert_call",
+]
