@@ -21,7 +21,8 @@ import statistics
 import time
 from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
 from callqa.models import store
@@ -43,7 +44,25 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=3600)
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--database", default="sqlite:////tmp/callqa-review-bench.db")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Analyse the calls already in --database (no new load).")
     args = parser.parse_args()
+    if not args.reuse:
+        # Generate and load in a child process, so that the peak memory reported below is
+        # the analysis's own.
+        import multiprocessing
+
+        child = multiprocessing.get_context("spawn").Process(target=load, args=(args,))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise SystemExit("loading the archive failed")
+    engine = make_engine(args.database)
+    sessions = session_factory(engine)
+    analyse(engine, sessions)
+
+
+def load(args: argparse.Namespace) -> None:
     if args.database.startswith("sqlite:////"):
         from pathlib import Path
 
@@ -52,7 +71,6 @@ def main() -> None:
             stale.unlink()
     engine = make_engine(args.database)
     upgrade(engine)
-    sessions = session_factory(engine)
     started = time.perf_counter()
     archive = generate_archive(days=args.days, n_agents=args.agents, seed=1, with_criteria=False,
                                planted={"weak": 30, "hard_mix": 60, "part_timer": 40})
@@ -61,8 +79,9 @@ def main() -> None:
     loaded = load_scored_calls(engine, archive.calls, None, scorecard_id="bench")
     print(f"data: {loaded:,} calls, {args.agents} agents ({generated:.1f} s to generate, "
           f"{time.perf_counter() - started:.1f} s to bulk-load) into {engine.dialect.name}")
-    del archive
 
+
+def analyse(engine: Engine, sessions: sessionmaker[Session]) -> None:
     settings = Settings()
     steps: dict[str, float] = {}
     total = time.perf_counter()
@@ -114,7 +133,8 @@ def main() -> None:
     print(f"peak memory           {peak_rss_mb():7.0f} MB (goal <= 2048 MB)")
     print(f"review_queue(50)      {statistics.median(times) * 1000:7.2f} ms median of 50 "
           f"(goal <= 50 ms); {len(top)} items")
-    print(f"flags: {flagged} agents flagged of {len(flags)}; queue {len(queue)} items")
+    print(f"flags: {flagged} agents flagged of {len(flags)}; queue {len(queue)} items; "
+          f"{len(calls):,} calls analysed")
 
 
 if __name__ == "__main__":
