@@ -165,7 +165,7 @@ def demo(
     """Run the main job on the sample calls: ingest, process, FCR, flags, queue, report."""
     from callqa.demo import run_demo
     from callqa.models import store
-    from callqa.pipeline.batch import find_recordings
+    from callqa.models.ingest import find_recordings
     from callqa.pipeline.exports import to_json, to_text
 
     settings = _settings(None, None, None)

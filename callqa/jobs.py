@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
-from callqa.domain import CallMetadata, Transcript
+from callqa.domain import Transcript
 from callqa.errors import CallqaError
 from callqa.metadata import parse_metadata
 from callqa.models import store
@@ -131,7 +131,3 @@ def analyse_period(
         session.commit()
     counts = {str(k): int(v) for k, v in fcr["fcr_status"].value_counts().items()}
     return Analysis(period, len(calls), counts, [*flags, *weak], issues, len(queue))
-
-
-def metadata_of(call: Call) -> CallMetadata:
-    return parse_metadata(call.call_metadata, f"call {call.call_id} metadata")

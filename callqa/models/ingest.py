@@ -37,13 +37,14 @@ from callqa.models.store_calls import (
 )
 from callqa.pipeline.audio import file_sha256
 
-AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".opus", ".mp3", ".gsm"})
+AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".opus", ".mp3", ".gsm", ".m4a", ".au"})
 MANIFEST_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _Unit = tuple[str, int | None, Callable[[], "_Candidate"]]
 """(source, manifest line, how to build the call): built one by one, so a bad one only
 fails itself."""
 IngestHook = Callable[[str, int, int], None]
-__all__ = ["AUDIO_SUFFIXES", "IngestFailure", "IngestReport", "file_uri", "ingest", "local_path"]
+__all__ = ["AUDIO_SUFFIXES", "IngestFailure", "IngestReport", "file_uri", "find_recordings",
+           "ingest", "local_path"]
 """Called after each file or line as `hook(source, done, total)` (progress bars, logs)."""
 
 
@@ -92,15 +93,19 @@ class _Candidate:
     transcript: Transcript | None = None
 
 
+def find_recordings(folder: Path) -> list[Path]:
+    """Every recording under `folder`, recursively, in name order."""
+    return sorted(p for p in folder.rglob("*")
+                  if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file())
+
+
 def ingest(session_factory: Callable[[], Session], path: str | Path,
            hook: IngestHook | None = None) -> IngestReport:
     """Register the calls under `path` (a folder, a JSONL manifest or one recording)."""
     path = Path(path)
     units: list[_Unit]
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*")
-                       if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file())
-        units = [(str(f), None, _recording_unit(f)) for f in files]
+        units = [(str(f), None, _recording_unit(f)) for f in find_recordings(path)]
     elif path.is_file() and path.suffix.lower() in MANIFEST_SUFFIXES:
         units = list(_manifest_units(path))
     elif path.is_file() and path.suffix.lower() in AUDIO_SUFFIXES:
