@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from callqa import __version__
+from callqa.cli_flows import register as register_flow_commands
 from callqa.cli_review import register as register_review_commands
 from callqa.configs.settings import Settings, load_settings
 from callqa.domain import CallMetadata, ChannelLayout
@@ -163,6 +164,7 @@ def demo(
     ),
 ) -> None:
     """Run the main job on the sample calls: ingest, process, FCR, flags, queue, report."""
+    from callqa.cli_flows import progress, quiet_prefect
     from callqa.demo import run_demo
     from callqa.models import store
     from callqa.models.ingest import find_recordings
@@ -172,18 +174,16 @@ def demo(
     recordings = find_recordings(samples)
     if not recordings:
         raise CallqaError(f"{samples}: no recordings found; run from the repository root")
-    with progress_bar() as bar:
-        task = bar.add_task("processing sample calls", total=len(recordings))
-        result = run_demo(samples, output, settings,
-                          progress=lambda _c, done, total: bar.update(task, completed=done,
-                                                                      total=total))
+    quiet_prefect()
+    with progress("processing sample calls"):
+        result = run_demo(samples, output, settings)
     for failure in result.ingest.failures:
         err.print(f"[red]not ingested[/red] {failure}", highlight=False, soft_wrap=True)
     for call_id, reason in result.processed.failed:
         err.print(f"[red]failed[/red] {call_id}: {reason}", highlight=False, soft_wrap=True)
-    from callqa.cli_review import open_store
+    from callqa.flows.runtime import sessions_for
 
-    with open_store(f"sqlite:///{result.database}")() as session:
+    with sessions_for(f"sqlite:///{result.database.resolve()}")() as session:
         for call_id in result.processed.processed:
             call = store.get_call(session, call_id)
             assert call is not None
@@ -238,6 +238,7 @@ def _describe(metadata: CallMetadata | None) -> str:
 
 app.command()(score)
 app.add_typer(scorecards_app, name="scorecards")
+register_flow_commands(app)
 register_review_commands(app)
 
 

@@ -1,5 +1,5 @@
-"""`callqa ingest | process | flags | review-queue | suggestions | report`: thin commands over
-`callqa.jobs`, the store and the review functions. `--json` prints one JSON object per line
+"""`callqa review-queue | suggestions | report`: thin commands over the store and the review
+functions (the batch commands are in callqa.cli_flows). `--json` prints one JSON object per line
 (shapes in docs/review-format.md)."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import json
 import sys
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -63,71 +62,6 @@ def _table(title: str, columns: list[str], rows: Iterable[Iterable[object]]) -> 
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     return table
-
-
-def ingest(
-    path: Annotated[Path, typer.Argument(help="A folder of recordings with <name>.json "
-                                         "sidecars, or a JSONL manifest.")],
-    database: DatabaseOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Add recordings (or transcripts) to the store; idempotent by content hash."""
-    from callqa.models.ingest import ingest as run_ingest
-
-    report = run_ingest(open_store(database), path)
-    if as_json:
-        _print_json([{"added": report.added, "already_present": report.already_present,
-                      "failed": [str(f) for f in report.failures]}])
-        return
-    for failure in report.failures:
-        err.print(f"[red]skipped[/red] {failure}", highlight=False, soft_wrap=True)
-    out.print(f"ingest {path}: {report.summary()}")
-
-
-def process(
-    limit: Annotated[int | None, typer.Option(min=1, help="Process at most N calls.")] = None,
-    database: DatabaseOption = None,
-) -> None:
-    """Transcribe, diarize, measure and score the pending calls."""
-    from callqa.cli import progress_bar
-    from callqa.jobs import process_calls
-
-    settings = load_settings()
-    sessions = open_store(database)
-    with progress_bar() as bar:
-        task = bar.add_task("processing calls", total=None)
-        report = process_calls(
-            sessions, settings, limit,
-            progress=lambda _call, done, total: bar.update(task, completed=done, total=total))
-    for call_id, reason in report.failed:
-        err.print(f"[red]failed[/red] {call_id}: {reason}", highlight=False, soft_wrap=True)
-    out.print(f"processed {len(report.processed)} calls, {len(report.failed)} failed")
-
-
-def flags(
-    start: StartOption = None, end: EndOption = None, database: DatabaseOption = None,
-    as_json: JsonOption = False,
-    show_all: Annotated[bool, typer.Option("--all", help="Also agents not flagged.")] = False,
-) -> None:
-    """Compute FCR, flags, process issues and the review queue for a period."""
-    from callqa.jobs import analyse_period
-
-    analysis = analyse_period(open_store(database), load_settings(),
-                              _date(start, "--from"), _date(end, "--to"))
-    shown = [f for f in analysis.flags if show_all or f.status in ("flagged", "process_issue")]
-    if as_json:
-        _print_json([*shown, *analysis.process_issues])
-        return
-    out.print(f"period {analysis.period[0]} .. {analysis.period[1]}: {analysis.calls} calls; "
-              f"FCR {analysis.fcr_counts}")
-    out.print(_table("flags", ["agent", "kind", "criterion", "status", "calls", "events",
-                               "expected", "q", "why"],
-                     ([f.agent_id, f.kind, f.criterion_id, f.status, f.calls, f.events,
-                       f"{f.expected:.1f}", f"{f.q_value:.2g}" if f.q_value is not None else "",
-                       f.reasons[-1]] for f in shown)))
-    for issue in analysis.process_issues:
-        out.print(f"process issue: {issue.scope} {issue.scope_id}: {issue.reasons[0]}")
-    out.print(f"review queue: {analysis.queue_size} calls (callqa review-queue)")
 
 
 def review_queue(
@@ -219,9 +153,6 @@ def report(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(ingest)
-    app.command()(process)
-    app.command()(flags)
     app.command("review-queue")(review_queue)
     app.command()(suggestions)
     app.command()(report)

@@ -1,7 +1,8 @@
 """The demo job: the whole pipeline on the sample calls, on embedded defaults (SQLite file,
-bundled model, CPU). The seven sample recordings are ingested and processed for real; a
-month of synthetic history for the same centre (callqa.simulate, labelled as such) is loaded
-beside them, because FCR flags need volume: no agent is ever flagged on three calls."""
+bundled model, CPU, Prefect's temporary local server), through the same flows operations
+run. The seven sample recordings are ingested and processed for real; a month of synthetic
+history for the same centre (callqa.simulate, labelled as such) is loaded beside them,
+because FCR flags need volume: no agent is ever flagged on three calls."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from callqa.configs.settings import Settings
-from callqa.jobs import Analysis, ProcessReport, analyse_period, process_calls
+from callqa.jobs import Analysis, ProcessReport
 from callqa.models.ingest import IngestReport
 from callqa.simulate import generate_archive
 
@@ -48,22 +49,25 @@ def synthetic_history(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     return calls, criteria
 
 
-def run_demo(samples: Path, output: Path, settings: Settings,
-             progress: object = None) -> DemoResult:
-    from callqa.cli_review import open_store
+def run_demo(samples: Path, output: Path, settings: Settings) -> DemoResult:
+    """Ingest, process and analyse through the flows (callqa.flows), into output/callqa.db.
+    The settings come from the environment (CALLQA_*), as in any flow run."""
+    from callqa.flows.analysis import compute_fcr_and_flags
+    from callqa.flows.ingest import ingest_archive
+    from callqa.flows.process import process_calls
+    from callqa.flows.runtime import sessions_for
     from callqa.models.bulk import load_scored_calls
-    from callqa.models.ingest import ingest
 
     output.mkdir(parents=True, exist_ok=True)
     database = output / "callqa.db"
     for stale in output.glob("callqa.db*"):
         stale.unlink()
-    sessions = open_store(f"sqlite:///{database}")
-    ingested = ingest(sessions, samples)
-    processed = process_calls(sessions, settings, progress=progress)  # type: ignore[arg-type]
+    url = f"sqlite:///{database.resolve()}"
+    ingested = ingest_archive(source=str(samples), database_url=url)
+    processed = process_calls(database_url=url)
     calls, criteria = synthetic_history()
-    engine = sessions.kw["bind"]
+    engine = sessions_for(url).kw["bind"]
     history = load_scored_calls(engine, calls, criteria, scorecard_id="synthetic-history",
                                 source_uri="synthetic:")
-    analysis = analyse_period(sessions, settings)
+    analysis = compute_fcr_and_flags(database_url=url)
     return DemoResult(ingested, processed, history, analysis, database)

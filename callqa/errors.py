@@ -33,3 +33,21 @@ class ModelError(CallqaError):
 
 class SettingsError(CallqaError):
     """The settings (environment or YAML file) are invalid."""
+
+
+class TransientError(CallqaError):
+    """A failure worth retrying: a service out of reach for a moment (the flows retry it)."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether retrying may help: the database or the archive out of reach, a GPU out of
+    memory for a moment. Bad input never is (it fails the call with its reason at once)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(exc, TransientError | ConnectionError):
+        return True
+    if isinstance(exc, OperationalError):
+        return True  # lost connection, server restart, SQLite busy past its timeout
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower()

@@ -1,37 +1,63 @@
 """The batch jobs the CLI and the flows run: process stored calls, then analyse a period.
 
-`process_calls`: each pending call through transcription (or its stored transcript),
-diarization, roles, metrics and scoring, into the store, one transaction per call: a call
-that fails is stored as failed with its reason and the others go on.
+Processing is two stages per call, each a library call the flows wrap in a task:
+`transcribe_stage` (recording → transcript, diarization, roles, metrics) and `score_stage`
+(transcript → score, outside cause). A stage whose key (callqa.stages) is already done for
+the call's content is skipped, so a re-run redoes only what changed. A call with bad input
+ends `failed` with its reason and the others go on; what was stored stays stored.
+
+`process_calls` is the plain loop over both (the CLI's `--no-flow` path and the benchmark's
+baseline); `callqa.flows.process.process_calls` runs the same calls as Prefect tasks.
 `analyse_period`: FCR over the period's calls, flags, process issues and the review queue.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
-from callqa.domain import Transcript
-from callqa.errors import CallqaError
+from callqa.errors import CallqaError, is_transient
 from callqa.metadata import parse_metadata
 from callqa.models import store
+from callqa.models import store_claims as claims
 from callqa.models.tables import Call
-from callqa.scoring import choose_scorecard, score_call
+from callqa.scoring import score_call
 from callqa.scoring.causes import outside_cause
 from callqa.scoring.fcr import compute_fcr
 from callqa.scoring.flags import criterion_flags, fcr_flags
 from callqa.scoring.review import review_queue
 from callqa.scoring.review_types import Flag, ProcessIssue
+from callqa.stages import StageKey, score_key, scorecard_for, transcribe_key
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """`progress(call_id, done, total)` after each call."""
+Outcome = Literal["done", "skipped", "failed"]
+"""`done`: the stage ran. `skipped`: already done under the same key (or the call is no
+longer this run's). `failed`: bad input; the call is stored failed with its reason."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The calls one run claimed, split by the work they need."""
+
+    worker: str
+    transcribe: list[str]
+    """Call ids whose transcript is missing or was made under another transcribe key."""
+    score: list[str]
+    """Call ids with a current transcript: scoring at most."""
+    requeued: list[str] = field(default_factory=list)
+    """Calls a dead worker had left in `processing`, put back before claiming."""
+
+    def __len__(self) -> int:
+        return len(self.transcribe) + len(self.score)
 
 
 @dataclass
@@ -39,59 +65,218 @@ class ProcessReport:
     processed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(call_id, reason) of each call that failed."""
+    transcribed: list[str] = field(default_factory=list)
+    """Calls whose transcription ran in this run (not skipped)."""
+    scored: list[str] = field(default_factory=list)
+    """Calls whose scoring ran in this run (not skipped)."""
+    requeued: list[str] = field(default_factory=list)
+
+    def add_transcription(self, call_id: str, outcome: Outcome, reason: str | None) -> None:
+        if outcome == "done":
+            self.transcribed.append(call_id)
+        elif outcome == "failed":
+            self.failed.append((call_id, reason or "transcription failed"))
+
+    def add_scores(self, outcomes: dict[str, tuple[Outcome, str | None]]) -> None:
+        for call_id, (outcome, reason) in outcomes.items():
+            if outcome == "failed":
+                self.failed.append((call_id, reason or "scoring failed"))
+                continue
+            if outcome == "done":
+                self.scored.append(call_id)
+            self.processed.append(call_id)
 
 
-def process_call(session: Session, call: Call, settings: Settings) -> Transcript:
-    """One call: transcript (made or stored), score, outside cause; saved on `session`."""
+def claim_calls(sessions: sessionmaker[Session], settings: Settings, worker: str,
+                limit: int | None = None) -> tuple[int, list[str]]:
+    """Requeue calls abandoned by dead workers, then claim up to `limit` pending calls for
+    `worker`: (calls claimed, call ids requeued)."""
+    timeout = timedelta(seconds=settings.flows.claim_timeout_seconds)
+    with sessions.begin() as session:
+        requeued = claims.requeue_abandoned(session, timeout)
+    if requeued:
+        logger.warning("requeued %d call(s) left in processing by a worker that is gone",
+                       len(requeued))
+    with sessions.begin() as session:
+        return claims.claim_pending(session, worker, limit), requeued
+
+
+def claimed_batch(sessions: sessionmaker[Session], settings: Settings, worker: str,
+                  requeued: Sequence[str] = ()) -> Batch:
+    """The calls `worker` holds, split into those needing transcription and the rest."""
+    key = transcribe_key(settings)
+    with sessions() as session:
+        calls = claims.claimed_calls(session, worker)
+        audio = [c for c in calls if c.source == "audio"]
+        done = claims.done_contents(session, (c.content_sha256 for c in audio), key.stage,
+                                    key.version, key.options_hash)
+        stored = claims.with_transcript(session, (c.id for c in calls))
+        needs = {c.call_id for c in calls if c.id not in stored
+                 or (c.source == "audio" and c.content_sha256 not in done)}
+        return Batch(worker, [c.call_id for c in calls if c.call_id in needs],
+                     [c.call_id for c in calls if c.call_id not in needs], list(requeued))
+
+
+def claim_batch(sessions: sessionmaker[Session], settings: Settings, limit: int | None = None,
+                worker: str | None = None) -> Batch:
+    """`claim_calls`, then `claimed_batch`."""
+    worker = worker or claims.worker_id()
+    _, requeued = claim_calls(sessions, settings, worker, limit)
+    return claimed_batch(sessions, settings, worker, requeued)
+
+
+def transcribe_stage(sessions: sessionmaker[Session], call_id: str, settings: Settings,
+                     worker: str | None = None) -> tuple[Outcome, str | None]:
+    """Transcribe one claimed call and store its transcript and metrics (one transaction).
+
+    Bad input (a corrupt recording, broken metadata) marks the call failed with the reason.
+    Anything else (the database or the archive out of reach) is raised: the caller may retry.
+    """
+    from callqa.models.archive import local_copy
     from callqa.pipeline.calls import transcribe_call
     from callqa.pipeline.transcribe import get_transcriber
 
-    metadata = parse_metadata(call.call_metadata, f"call {call.call_id} metadata")
-    if call.source == "transcript":
-        transcript = store.load_transcript(session, call)
-    else:
-        transcript = transcribe_call(
-            store.recording_path(call), metadata, settings,
-            get_transcriber(settings.transcription))
+    key = transcribe_key(settings)
+    with sessions() as session:
+        call = _claimed(session, call_id, worker)
+        if call is None:
+            return "skipped", None
+        if call.source != "audio" or (
+                store.stage_done(session, call.content_sha256, *_key(key))
+                and claims.with_transcript(session, [call.id])):
+            return "skipped", None
+        sha, uri, raw_metadata = call.content_sha256, call.recording_uri, call.call_metadata
+        store.record_stage(session, sha, *_key(key), "running")
+        session.commit()  # no transaction stays open while the model runs
+    try:
+        metadata = parse_metadata(raw_metadata, f"call {call_id} metadata")
+        with local_copy(uri) as path:
+            transcript = transcribe_call(path, metadata, settings,
+                                         get_transcriber(settings.transcription))
+    except CallqaError as exc:
+        if is_transient(exc):
+            raise  # the archive out of reach: the task's retries handle it
+        with sessions.begin() as session:
+            return _fail(session, call_id, key, str(exc)), str(exc)
+    with sessions() as session:
+        call = _claimed(session, call_id, worker)
+        if call is None:  # taken over meanwhile (claim timeout): the other worker saves it
+            return "skipped", None
         store.save_transcript(session, call, transcript)
-    if transcript.metrics is not None:
-        store.save_metrics(session, call, transcript.metrics)
-    scorecard = choose_scorecard(metadata.call_type)
-    store.save_score(session, call, score_call(transcript, scorecard, metadata))
-    store.save_outside_cause(session, call, outside_cause(transcript))
-    return transcript
+        if transcript.metrics is not None:
+            store.save_metrics(session, call, transcript.metrics)
+        store.record_stage(session, sha, *_key(key), "done")
+        session.commit()
+    return "done", None
+
+
+def score_stage(sessions: sessionmaker[Session], call_ids: Sequence[str], settings: Settings,
+                worker: str | None = None) -> dict[str, tuple[Outcome, str | None]]:
+    """Score claimed calls from their stored transcripts and mark them processed.
+
+    One transaction for the lot, a savepoint per call: a call that fails is stored failed
+    with its reason and the others are kept.
+    """
+    outcomes: dict[str, tuple[Outcome, str | None]] = {}
+    transcript_key = transcribe_key(settings).options_hash
+    with sessions() as session:
+        for call_id in call_ids:
+            call = _claimed(session, call_id, worker)
+            if call is None:
+                outcomes[call_id] = ("skipped", None)
+                continue
+            savepoint = session.begin_nested()
+            key: StageKey | None = None
+            try:
+                metadata = parse_metadata(call.call_metadata, f"call {call.call_id} metadata")
+                scorecard = scorecard_for(settings, metadata.call_type)
+                key = score_key(scorecard, transcript_key if call.source == "audio"
+                                else call.content_sha256)
+                outcome: Outcome = "skipped"
+                if not (store.stage_done(session, call.content_sha256, *_key(key))
+                        and store.load_score(session, call, scorecard.id) is not None):
+                    transcript = store.load_transcript(session, call)
+                    store.save_score(session, call, score_call(transcript, scorecard, metadata))
+                    store.save_outside_cause(session, call, outside_cause(transcript))
+                    store.record_stage(session, call.content_sha256, *_key(key), "done")
+                    outcome = "done"
+                store.mark_processed(session, call)
+                savepoint.commit()
+                outcomes[call_id] = (outcome, None)
+            except CallqaError as exc:
+                savepoint.rollback()
+                if is_transient(exc):
+                    raise
+                outcomes[call_id] = (_fail(session, call_id, key, str(exc)), str(exc))
+        session.commit()
+    return outcomes
+
+
+def fail_call(sessions: sessionmaker[Session], call_id: str, reason: str) -> None:
+    """Store a call as failed with `reason` (a stage that gave up after its retries)."""
+    with sessions() as session:
+        call = store.get_call(session, call_id)
+        if call is not None and call.status == "processing":
+            store.mark_failed(session, call, reason)
+            session.commit()
+
+
+def release_batch(sessions: sessionmaker[Session], batch: Batch) -> int:
+    """Give back the calls of `batch` still in `processing` (a run cancelled part-way)."""
+    with sessions.begin() as session:
+        return claims.release(session, batch.worker)
 
 
 def process_calls(
     sessions: sessionmaker[Session], settings: Settings, limit: int | None = None,
     progress: Progress | None = None,
 ) -> ProcessReport:
-    report = ProcessReport()
-    with sessions() as session:
-        call_ids = [c.call_id for c in store.pending_calls(session, limit)]
-    for done, call_id in enumerate(call_ids, start=1):
-        with sessions() as session:
-            call = store.get_call(session, call_id)
-            if call is None:
-                continue
-            store.mark_processing(session, call)
-            session.commit()
-            try:
-                process_call(session, call, settings)
-                store.mark_processed(session, call)
-                session.commit()
-                report.processed.append(call_id)
-            except CallqaError as exc:
-                session.rollback()
-                call = store.get_call(session, call_id)
-                assert call is not None
-                store.mark_failed(session, call, str(exc))
-                session.commit()
-                logger.warning("call %s failed: %s", call_id, exc)
-                report.failed.append((call_id, str(exc)))
+    """The plain loop: claim pending calls, transcribe those that need it, score them all."""
+    batch = claim_batch(sessions, settings, limit)
+    report = ProcessReport(requeued=batch.requeued)
+    done = 0
+    for call_id in batch.transcribe:
+        outcome, reason = transcribe_stage(sessions, call_id, settings, batch.worker)
+        report.add_transcription(call_id, outcome, reason)
+        if outcome != "failed":
+            report.add_scores(score_stage(sessions, [call_id], settings, batch.worker))
+        done += 1
         if progress is not None:
-            progress(call_id, done, len(call_ids))
+            progress(call_id, done, len(batch))
+    size = settings.flows.score_chunk_size
+    for start in range(0, len(batch.score), size):
+        chunk = batch.score[start:start + size]
+        report.add_scores(score_stage(sessions, chunk, settings, batch.worker))
+        done += len(chunk)
+        if progress is not None:
+            progress(chunk[-1], done, len(batch))
+    for call_id, reason in report.failed:
+        logger.warning("call %s failed: %s", call_id, reason)
     return report
+
+
+def _claimed(session: Session, call_id: str, worker: str | None) -> Call | None:
+    """The call, if it is still in `processing` (under `worker`'s claim, when given)."""
+    call = store.get_call(session, call_id)
+    if call is None or call.status != "processing":
+        return None
+    if worker is not None and call.claimed_by not in (worker, None):
+        return None
+    return call
+
+
+def _key(key: StageKey) -> tuple[str, str, str]:
+    return key.stage, key.version, key.options_hash
+
+
+def _fail(session: Session, call_id: str, key: StageKey | None, reason: str) -> Outcome:
+    """Store the call failed with `reason` (and the stage, when known); no commit."""
+    call = store.get_call(session, call_id)
+    assert call is not None
+    store.mark_failed(session, call, reason)
+    if key is not None:
+        store.record_stage(session, call.content_sha256, *_key(key), "failed", reason)
+    return "failed"
 
 
 @dataclass

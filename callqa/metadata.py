@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, TypeVar, overload
 
 from pydantic import ValidationError
 
 from callqa.domain import CallMetadata
 from callqa.errors import MetadataError
+
+_PurePathT = TypeVar("_PurePathT", bound=PurePath)
 
 
 def parse_metadata(data: Any, source: str | Path = "<metadata>") -> CallMetadata:
@@ -42,15 +44,28 @@ def load_metadata(path: str | Path) -> CallMetadata:
         raise MetadataError(
             path, f"cannot read the metadata file ({exc.strerror})", "check the path"
         ) from exc
+    return metadata_from_json(raw, path)
+
+
+def metadata_from_json(raw: bytes, source: str | Path) -> CallMetadata:
+    """Validate a sidecar's bytes, read from disk or from an archive (`source` names it)."""
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise MetadataError(
-            path, f"not valid JSON ({exc})", "write the sidecar as one UTF-8 JSON object"
+            source, f"not valid JSON ({exc})", "write the sidecar as one UTF-8 JSON object"
         ) from exc
-    return parse_metadata(data, path)
+    return parse_metadata(data, source)
 
 
-def sidecar_path(audio_path: str | Path) -> Path:
-    """`calls/x.wav` -> `calls/x.json`, the convention for metadata beside a recording."""
-    return Path(audio_path).with_suffix(".json")
+@overload
+def sidecar_path(audio_path: str | Path) -> Path: ...
+@overload
+def sidecar_path(audio_path: _PurePathT) -> _PurePathT: ...
+def sidecar_path(audio_path: str | PurePath) -> PurePath:
+    """`calls/x.wav` -> `calls/x.json`, the convention for metadata beside a recording.
+
+    A pure path (a key in a remote archive, as `PurePosixPath`) gives one of its own kind.
+    """
+    path = audio_path if isinstance(audio_path, PurePath) else Path(audio_path)
+    return path.with_suffix(".json")

@@ -4,6 +4,7 @@ tests that need it skip with a reason when it is absent, as in a user's fresh cl
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,11 @@ SAMPLES = REPO / "samples" / "calls"
 HVB_SIDS = ("0002f70f7386445b", "0091a706bc604188", "01f7ec3700424bc0", "02e41649e7c441fd")
 
 disable_telemetry()
+# Flows run on Prefect's temporary local server, with its database in a folder of this test
+# session (subprocesses inherit it), never in the user's ~/.prefect.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="callqa-prefect-"))
+# Prefect's INFO lines (and its goodbye at exit, after pytest closed the output) stay quiet.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 pytest_plugins = ("tests.store_fixtures",)
 

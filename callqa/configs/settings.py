@@ -51,8 +51,12 @@ class TranscriptionSettings(BaseModel):
     cpu_threads: int = Field(1, ge=0)
     """Threads per process on CPU. 1 measured fastest on a 2-core machine with one process
     per core (benchmarks/bench_transcribe.py --threads); 0 lets CTranslate2 decide."""
-    batch_size: int = Field(8, ge=1)
-    """Batch size of faster-whisper's BatchedInferencePipeline on CUDA; 1 disables batching."""
+    batch_size: int = Field(1, ge=1)
+    """Batch size of faster-whisper's BatchedInferencePipeline on CUDA; 1 decodes one window
+    at a time. Measured on an H200 with tiny.en on the HVB calls
+    (benchmarks/bench_gpu_batched.py): batching ran at 0.66-0.78x the sequential speed (short
+    calls fill few windows), and it changes the text; for a large model try 8 or 16. To fill a
+    GPU, run several workers on it instead (4 processes: 1.55x one)."""
     language: str | None = None
     """Fixed language code, or None to detect it (English-only models always give `en`)."""
     beam_size: int = Field(5, ge=1)
@@ -158,6 +162,37 @@ class AudioSettings(BaseModel):
     carry one signal (a mono call saved as stereo; lossy codecs keep them from being exact)."""
 
 
+class FlowSettings(BaseModel):
+    """How the Prefect flows run their tasks (callqa.flows)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_runner: Literal["threads", "dask"] = "threads"
+    """`threads`: Prefect's thread pool in the flow's process. `dask`: prefect-dask's
+    DaskTaskRunner, on `dask_address` or else a local cluster of `dask_workers` processes."""
+    workers: int = Field(2, ge=1)
+    """Threads of the thread-pool runner (transcription still runs one call at a time per
+    loaded model: more threads overlap scoring and database work with it)."""
+    dask_address: str | None = None
+    """A running Dask scheduler (`tcp://scheduler:8786`); None starts a local cluster."""
+    dask_workers: int = Field(2, ge=1)
+    """Worker processes of the local Dask cluster (each loads its own Whisper model)."""
+    score_chunk_size: int = Field(500, ge=1)
+    """Calls scored per task (and per transaction) when only scoring is redone."""
+    transcription_timeout_seconds: float = Field(3600, gt=0)
+    scoring_timeout_seconds: float = Field(1800, gt=0)
+    retries: int = Field(2, ge=0)
+    """Retries of a task that failed for a transient reason (database connection, archive
+    network, GPU out of memory); a bad recording is never retried."""
+    retry_delay_seconds: float = Field(10, ge=0)
+    gpu_tag: str = "callqa-gpu"
+    """Tag of the transcription task: `prefect concurrency-limit create callqa-gpu 1` on a
+    Prefect server allows one transcription per GPU slot across all workers."""
+    claim_timeout_seconds: float = Field(6 * 3600, gt=0)
+    """A call claimed by a worker on another machine that has not finished after this long
+    is taken over (a worker on this machine that died is noticed at once)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CALLQA_", env_nested_delimiter="__", extra="forbid"
@@ -173,6 +208,10 @@ class Settings(BaseSettings):
     activity_vad: VadSettings = VadSettings(min_silence_duration_ms=250, speech_pad_ms=30)
     """Fine-grained voice activity for diarization and conversation metrics. (Whisper's own
     VAD joins pauses under 2 s, which suits recognition but would hide silences.)"""
+    flows: FlowSettings = FlowSettings()
+    scorecards_dir: Path | None = None
+    """A folder of scorecard YAML files used instead of the bundled ones
+    (callqa/configs/scorecards); a changed file is picked up by the next run."""
     default_channel_layout: ChannelLayout | None = None
     """Layout for calls whose metadata does not say; None leaves the roles unknown."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"

@@ -6,6 +6,10 @@
   recording) or `transcript` (a `callqa.transcript/1` file, for calls transcribed elsewhere or
   chats: they skip ASR). Paths are relative to the manifest's folder.
 
+Either may be a local path or an fsspec URL (`s3://bucket/calls`, `gs://...`, `memory://...`):
+the same code reads both through an fsspec filesystem. A local file is stored as a `file://`
+URI, a remote one as its full URL (`callqa.models.archive.local_copy` reads either back).
+
 Idempotent by content hash (sha256 of the recording's bytes, or of the transcript file):
 ingesting again adds nothing. Each file or line is its own transaction: a bad one is reported
 with its line, reason and fix and skipped; the rest goes on and what was stored stays stored.
@@ -15,18 +19,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+import posixpath
+import re
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
+from fsspec import AbstractFileSystem
+from fsspec.implementations.local import LocalFileSystem
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callqa.domain import CallMetadata, Transcript
 from callqa.errors import InputError, MetadataError
-from callqa.metadata import load_metadata, parse_metadata, sidecar_path
+from callqa.metadata import metadata_from_json, parse_metadata, sidecar_path
+from callqa.models.archive import (
+    REMOTE_FIX,
+    describe_error,
+    is_remote,
+    open_url,
+    storage_error,
+)
 from callqa.models.errors import StoreError
 from callqa.models.store_calls import (
     file_uri,
@@ -35,7 +50,7 @@ from callqa.models.store_calls import (
     save_transcript,
     upsert_call,
 )
-from callqa.pipeline.audio import file_sha256
+from callqa.pipeline.audio import stream_sha256
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".opus", ".mp3", ".gsm", ".m4a", ".au"})
 MANIFEST_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -43,15 +58,18 @@ _Unit = tuple[str, int | None, Callable[[], "_Candidate"]]
 """(source, manifest line, how to build the call): built one by one, so a bad one only
 fails itself."""
 IngestHook = Callable[[str, int, int], None]
+"""Called after each file or line as `hook(source, done, total)` (progress bars, logs)."""
 __all__ = ["AUDIO_SUFFIXES", "IngestFailure", "IngestReport", "file_uri", "find_recordings",
            "ingest", "local_path"]
-"""Called after each file or line as `hook(source, done, total)` (progress bars, logs)."""
+_MANGLED_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/[^/]")
+"""`s3:/bucket/calls`: what `Path("s3://bucket/calls")` makes of a URL."""
+_GIVE_INPUT = "give a folder of recordings with .json sidecars, or a manifest"
 
 
 @dataclass(frozen=True)
 class IngestFailure:
     source: str
-    """The recording, sidecar or manifest at fault."""
+    """The recording, sidecar or manifest at fault (its URL when remote)."""
     line: int | None
     """The manifest line (1-based); None for a file of a folder."""
     reason: str
@@ -95,26 +113,113 @@ class _Candidate:
 
 def find_recordings(folder: Path) -> list[Path]:
     """Every recording under `folder`, recursively, in name order."""
-    return sorted(p for p in folder.rglob("*")
-                  if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file())
+    return [p for p in _local_files(folder) if p.suffix.lower() in AUDIO_SUFFIXES]
+
+
+def _local_files(folder: Path) -> list[Path]:
+    # pathlib, not LocalFileSystem.find: that one skips symlinked files, which archives use.
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+@dataclass(frozen=True)
+class _Archive:
+    """The filesystem the input lives on, and how its files are named.
+
+    Local input keeps pathlib's ways: `Path`s as given (a relative folder is reported
+    relative), `file://` URIs of the resolved file. Remote files are `PurePosixPath`s on the
+    filesystem, named by their full URL in reports and in the store.
+    """
+
+    fs: AbstractFileSystem
+    remote: bool
+
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        # A local file fails with an OSError; remote backends raise their own types too
+        # (botocore's for an unreachable endpoint), and any of them must fail only its file.
+        return (Exception,) if self.remote else (OSError,)
+
+    def name(self, path: PurePath) -> str:
+        return str(self.fs.unstrip_protocol(str(path))) if self.remote else str(path)
+
+    def on_fs(self, path: PurePath) -> str:
+        """The path as the filesystem takes it. A local one made absolute first, so that
+        LocalFileSystem reads it as the OS would (no `~` expansion, no `file:` prefix)."""
+        return str(path) if self.remote else str(Path(path).absolute())
+
+    def uri(self, path: PurePath) -> str:
+        return self.name(path) if self.remote else file_uri(Path(path))
+
+    def fix(self, local_fix: str) -> str:
+        return REMOTE_FIX if self.remote else local_fix
+
+    def join(self, folder: PurePath, relative: str) -> PurePath:
+        joined = folder / relative
+        # Object stores have no `..` to follow: resolve it in the name (an OS does it itself).
+        return PurePosixPath(posixpath.normpath(str(joined))) if self.remote else joined
+
+    def kind(self, path: PurePath) -> str | None:
+        """"file", "directory", "other", or None when nothing is there; other errors raise."""
+        try:
+            return str(self.fs.info(self.on_fs(path))["type"])
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def files(self, folder: PurePath) -> list[PurePath]:
+        """Every file under `folder`, recursively, in name order."""
+        if not self.remote:
+            return list(_local_files(Path(folder)))
+        found = self.fs.find(self.on_fs(folder), detail=True)
+        return sorted(PurePosixPath(name) for name, info in found.items()
+                      if info["type"] == "file")
+
+    def is_file(self, path: PurePath) -> bool:
+        try:
+            return self.kind(path) == "file"
+        except self.errors as exc:
+            raise _RejectedError(f"cannot reach {self.name(path)} ({describe_error(exc)})",
+                                 self.fix("check the file's permissions")) from exc
+
+    def read(self, path: PurePath, source: str | None = None) -> bytes:
+        try:
+            content: bytes = self.fs.cat_file(self.on_fs(path))
+        except self.errors as exc:
+            raise _RejectedError(f"cannot read {self.name(path)} ({describe_error(exc)})",
+                                 self.fix("check the file's permissions"), source) from exc
+        return content
+
+    def sha256(self, path: PurePath) -> str:
+        """The sha256 of a recording, streamed; an empty file is refused."""
+        try:
+            size = self.fs.size(self.on_fs(path))
+            if size > 0:
+                with self.fs.open(self.on_fs(path), "rb") as handle:
+                    return stream_sha256(handle)
+        except self.errors as exc:
+            raise _RejectedError(f"cannot read {self.name(path)} ({describe_error(exc)})",
+                                 self.fix("check the file's permissions")) from exc
+        raise _RejectedError(f"{self.name(path)} is empty (0 bytes)",
+                             "export the recording again from the recorder")
+
+
+def _open_archive(path: str | Path) -> tuple[_Archive, PurePath]:
+    if isinstance(path, str) and is_remote(path):
+        fs, path_on_fs = open_url(path)
+        return _Archive(fs, remote=True), PurePosixPath(path_on_fs)
+    local = local_path(path) if isinstance(path, str) else path
+    return _Archive(LocalFileSystem(), remote=False), local
 
 
 def ingest(session_factory: Callable[[], Session], path: str | Path,
            hook: IngestHook | None = None) -> IngestReport:
-    """Register the calls under `path` (a folder, a JSONL manifest or one recording)."""
-    path = Path(path)
-    units: list[_Unit]
-    if path.is_dir():
-        units = [(str(f), None, _recording_unit(f)) for f in find_recordings(path)]
-    elif path.is_file() and path.suffix.lower() in MANIFEST_SUFFIXES:
-        units = list(_manifest_units(path))
-    elif path.is_file() and path.suffix.lower() in AUDIO_SUFFIXES:
-        units = [(str(path), None, _recording_unit(path))]
-    else:
-        raise InputError(path, "not a folder, a JSONL manifest (.jsonl) or a recording "
-                         f"({', '.join(sorted(AUDIO_SUFFIXES))})" if path.exists()
-                         else "no such file or folder",
-                         "give a folder of recordings with .json sidecars, or a manifest")
+    """Register the calls under `path` (a folder, a JSONL manifest or one recording; a local
+    path, a `file://` URI or any fsspec URL given as a string).
+
+    A wrong or missing `path` raises an InputError; remote storage out of reach, a
+    TransientError (worth retrying). A file or line that fails is reported, not raised.
+    """
+    archive, root = _open_archive(path)
+    units = _units(archive, root)
     report = IngestReport()
     for done, (source, line, build) in enumerate(units, start=1):
         try:
@@ -134,6 +239,35 @@ def ingest(session_factory: Callable[[], Session], path: str | Path,
         if hook is not None:
             hook(source, done, len(units))
     return report
+
+
+def _units(archive: _Archive, root: PurePath) -> list[_Unit]:
+    """What to ingest under `root`; an InputError when `root` itself is wrong or unreachable."""
+    name = archive.name(root)
+    try:
+        kind = archive.kind(root)
+        if kind == "directory":
+            files = archive.files(root)
+            listed = frozenset(files)  # sidecars are looked up here, not one request each
+            return [(archive.name(f), None, _recording_unit(archive, f, listed))
+                    for f in files if f.suffix.lower() in AUDIO_SUFFIXES]
+    except archive.errors as exc:
+        if archive.remote:
+            raise storage_error(name, exc, "cannot list it") from exc
+        raise InputError(name, f"cannot list it ({describe_error(exc)})",
+                         "check the path and its permissions") from exc
+    if kind == "file" and root.suffix.lower() in MANIFEST_SUFFIXES:
+        return list(_manifest_units(archive, root))
+    if kind == "file" and root.suffix.lower() in AUDIO_SUFFIXES:
+        return [(name, None, _recording_unit(archive, root))]
+    if kind is not None:
+        raise InputError(name, "not a folder, a JSONL manifest (.jsonl) or a recording "
+                         f"({', '.join(sorted(AUDIO_SUFFIXES))})", _GIVE_INPUT)
+    if _MANGLED_URL.match(name):
+        raise InputError(name, "no such file or folder (a URL whose // became /?)",
+                         "pass the URL as a string (s3://bucket/calls): a Path collapses // "
+                         "into /")
+    raise InputError(name, "no such file or folder", _GIVE_INPUT)
 
 
 def _store(session_factory: Callable[[], Session], candidate: _Candidate) -> bool:
@@ -157,33 +291,42 @@ def _store(session_factory: Callable[[], Session], candidate: _Candidate) -> boo
     raise AssertionError("unreachable")
 
 
-def _recording_unit(audio: Path) -> Callable[[], _Candidate]:
+def _recording_unit(archive: _Archive, audio: PurePath,
+                    listed: Container[PurePath] | None = None) -> Callable[[], _Candidate]:
+    """`listed`: the files of the folder being ingested, where the sidecar would be."""
     def build() -> _Candidate:
         sidecar = sidecar_path(audio)
         metadata = CallMetadata()
-        if sidecar.is_file():
+        has_sidecar = archive.is_file(sidecar) if listed is None else sidecar in listed
+        if has_sidecar:
+            source = archive.name(sidecar)
             try:
-                metadata = load_metadata(sidecar)
+                metadata = metadata_from_json(archive.read(sidecar, source), source)
             except MetadataError as exc:
-                raise _RejectedError(exc.cause, exc.fix, source=str(sidecar)) from exc
+                raise _RejectedError(exc.cause, exc.fix, source) from exc
         if metadata.call_id is None:
             metadata = metadata.model_copy(update={"call_id": audio.stem})
-        return _Candidate(metadata, _hash_file(audio), file_uri(audio), "audio")
+        return _Candidate(metadata, archive.sha256(audio), archive.uri(audio), "audio")
     return build
 
 
-def _manifest_units(manifest: Path) -> Iterator[_Unit]:
+def _manifest_units(archive: _Archive, manifest: PurePath) -> Iterator[_Unit]:
+    name = archive.name(manifest)
     try:
-        lines = manifest.read_bytes().splitlines()
-    except OSError as exc:
-        raise InputError(manifest, f"cannot read the manifest ({exc.strerror})",
+        content: bytes = archive.fs.cat_file(archive.on_fs(manifest))
+    except archive.errors as exc:
+        if archive.remote:
+            raise storage_error(name, exc, "cannot read the manifest") from exc
+        raise InputError(name, f"cannot read the manifest ({describe_error(exc)})",
                          "check the path and its permissions") from exc
+    lines = content.splitlines()
     for number, raw in enumerate(lines, start=1):
         if raw.strip():
-            yield str(manifest), number, _manifest_unit(manifest, number, raw)
+            yield name, number, _manifest_unit(archive, manifest, number, raw)
 
 
-def _manifest_unit(manifest: Path, number: int, raw: bytes) -> Callable[[], _Candidate]:
+def _manifest_unit(archive: _Archive, manifest: PurePath, number: int,
+                   raw: bytes) -> Callable[[], _Candidate]:
     def build() -> _Candidate:
         try:
             data = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
@@ -205,30 +348,32 @@ def _manifest_unit(manifest: Path, number: int, raw: bytes) -> Callable[[], _Can
                 "give exactly one: 'audio' (a recording to transcribe) or 'transcript' "
                 "(a callqa.transcript/1 file, skips ASR)")
         key, value = ("audio", audio) if audio is not None else ("transcript", transcript)
-        file = _referenced_file(manifest, key, value)
-        source = f"{manifest}:{number}"
+        file = _referenced_file(archive, manifest, key, value)
+        source = f"{archive.name(manifest)}:{number}"
         if key == "audio":
             metadata = _metadata(data, source)
             if metadata.call_id is None:
                 metadata = metadata.model_copy(update={"call_id": file.stem})
-            return _Candidate(metadata, _hash_file(file), file_uri(file), "audio")
-        return _transcript_candidate(file, data, source)
+            return _Candidate(metadata, archive.sha256(file), archive.uri(file), "audio")
+        return _transcript_candidate(archive, file, data, source)
     return build
 
 
-def _referenced_file(manifest: Path, key: str, value: Any) -> Path:
+def _referenced_file(archive: _Archive, manifest: PurePath, key: str, value: Any) -> PurePath:
     if not isinstance(value, str) or not value.strip():
         raise _RejectedError(f"'{key}' must be a path (a non-empty string), got {value!r}",
                         f"give the {key} file's path, relative to the manifest's folder")
-    file = manifest.parent / value
-    if not file.is_file():
-        raise _RejectedError(f"{key} file {file} not found",
-                        f"check the path (relative paths start from {manifest.parent})")
+    file = archive.join(manifest.parent, value)
+    if not archive.is_file(file):
+        raise _RejectedError(f"{key} file {archive.name(file)} not found",
+                        "check the path (relative paths start from "
+                        f"{archive.name(manifest.parent)})")
     return file
 
 
-def _transcript_candidate(file: Path, row: dict[str, Any], source: str) -> _Candidate:
-    content = _read(file)
+def _transcript_candidate(archive: _Archive, file: PurePath, row: dict[str, Any],
+                          source: str) -> _Candidate:
+    content = archive.read(file)
     try:
         transcript = Transcript.model_validate_json(content)
     except ValidationError as exc:
@@ -236,8 +381,8 @@ def _transcript_candidate(file: Path, row: dict[str, Any], source: str) -> _Cand
             f"'{'.'.join(str(p) for p in err['loc']) or '(top)'}': {err['msg']}"
             for err in exc.errors()[:3])
         more = f" (and {exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
-        raise _RejectedError(f"transcript {file} is not a valid callqa.transcript/1 file: "
-                        f"{problems}{more}",
+        raise _RejectedError(f"transcript {archive.name(file)} is not a valid "
+                        f"callqa.transcript/1 file: {problems}{more}",
                         "write it as docs/transcript-format.md describes (callqa transcribe "
                         "writes one)") from exc
     # The line's fields win over those the transcript carries; the stored transcript gets
@@ -253,7 +398,7 @@ def _transcript_candidate(file: Path, row: dict[str, Any], source: str) -> _Cand
     metadata = metadata.model_copy(update=update)
     transcript = transcript.model_copy(update={"call_id": metadata.call_id,
                                                "metadata": metadata})
-    return _Candidate(metadata, hashlib.sha256(content).hexdigest(), file_uri(file),
+    return _Candidate(metadata, hashlib.sha256(content).hexdigest(), archive.uri(file),
                       "transcript", transcript)
 
 
@@ -262,22 +407,3 @@ def _metadata(data: dict[str, Any], source: str) -> CallMetadata:
         return parse_metadata(data, source)
     except MetadataError as exc:
         raise _RejectedError(exc.cause, exc.fix) from exc
-
-
-def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise _RejectedError(f"cannot read {file} ({exc.strerror})",
-                        "check the file's permissions") from exc
-
-
-def _hash_file(file: Path) -> str:
-    try:
-        if file.stat().st_size == 0:
-            raise _RejectedError(f"{file} is empty (0 bytes)",
-                            "export the recording again from the recorder")
-        return file_sha256(file)
-    except OSError as exc:
-        raise _RejectedError(f"cannot read {file} ({exc.strerror})",
-                        "check the file's permissions") from exc

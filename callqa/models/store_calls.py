@@ -159,7 +159,13 @@ def save_outside_cause(session: Session, call: Call, cause: str | None) -> None:
 
 
 def recording_path(call: Call) -> Path:
-    """The local file of the call's recording (or transcript file, for source=transcript)."""
+    """The local file of the call's recording (or transcript file, for source=transcript).
+
+    Only for a `file://` recording_uri (a StoreError otherwise). A recording may live in a
+    remote archive (`s3://...`): processing code reads it through
+    `callqa.models.archive.local_copy(call.recording_uri)`, which yields this same path for a
+    local file and a temporary download for any other fsspec URL.
+    """
     return local_path(call.recording_uri)
 
 
@@ -176,7 +182,7 @@ def local_path(uri: str) -> Path:
     if parsed.scheme == "" or len(parsed.scheme) == 1:  # a plain path (or C:\... on Windows)
         return Path(uri)
     raise StoreError(f"recording {uri} is not a local file",
-                     "fetch it first (remote archives are read by the flows through fsspec)")
+                     "read it through callqa.models.archive.local_copy (any fsspec URL)")
 
 
 def save_transcript(session: Session, call: Call, transcript: Transcript) -> None:

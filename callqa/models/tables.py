@@ -90,6 +90,9 @@ class Call(Base):
     failure_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     """Times processing started: a call stuck in `processing` after a crash shows here."""
+    claimed_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    """`host:pid:run` of the worker processing the call; a dead worker's claims are requeued."""
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 

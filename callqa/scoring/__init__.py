@@ -19,6 +19,7 @@ from callqa.scoring.loading import (
     check_scorecard,
     check_scorecard_file,
     choose_scorecard,
+    folder_scorecards,
     load_scorecard,
     parse_scorecard,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "check_scorecard",
     "check_scorecard_file",
     "choose_scorecard",
+    "folder_scorecards",
     "load_scorecard",
     "parse_scorecard",
     "score_call",

@@ -264,6 +264,26 @@ def bundled_scorecards() -> tuple[Scorecard, ...]:
     )
 
 
+def folder_scorecards(folder: str | Path) -> tuple[Scorecard, ...]:
+    """Every `*.yaml` scorecard in `folder`, in name order; reloaded only when a file changed
+    (its size or modification time), so a long-running worker picks up an edit."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        problem = ScorecardProblem(str(folder), None, "", "no such folder")
+        raise ScorecardError(folder, (problem,))
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        problem = ScorecardProblem(str(folder), None, "", "the folder holds no *.yaml scorecard")
+        raise ScorecardError(folder, (problem,))
+    stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _load_files(stamp)
+
+
+@lru_cache(maxsize=8)
+def _load_files(stamp: tuple[tuple[str, int, int], ...]) -> tuple[Scorecard, ...]:
+    return tuple(load_scorecard(path) for path, _, _ in stamp)
+
+
 def choose_scorecard(
     call_type: str | None, scorecards: Sequence[Scorecard] | None = None
 ) -> Scorecard:

@@ -1,0 +1,98 @@
+"""What every flow and task shares: settings, one engine per process, the task runner, the
+retry policy and progress reporting."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.states import get_state_exception
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.configs.settings import FlowSettings, Settings, load_settings
+from callqa.errors import is_transient
+from callqa.models.engine import make_engine, session_factory
+from callqa.models.migrate import upgrade
+
+
+class _ThreadTimeoutNotice(logging.Filter):
+    """Drops Prefect's per-task notice that a timeout cannot interrupt a task running in a
+    worker thread: known and accepted here (the timeout still fails the task when the blocking
+    call returns; on Dask each task runs in a worker process)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "running in a worker thread" not in record.getMessage()
+
+
+logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())
+
+ProgressHook = Callable[[str, int, int], None]
+"""`hook(step, done, total)`, called in the flow's own process."""
+_progress_hooks: list[ProgressHook] = []
+
+
+def flow_settings(database_url: str | None) -> Settings:
+    """The settings (configs/settings.yaml, CALLQA_* environment), with the flow's URL."""
+    settings = load_settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings
+
+
+@functools.lru_cache(maxsize=8)
+def sessions_for(url: str) -> sessionmaker[Session]:
+    """One engine per database per process (a Dask worker builds its own), migrated once."""
+    engine = make_engine(url)
+    upgrade(engine)
+    return session_factory(engine)
+
+
+def task_runner_for(flows: FlowSettings) -> TaskRunner[Any]:
+    """Threads in this process, or Dask: a scheduler's address or a local cluster."""
+    if flows.task_runner == "dask":
+        from prefect_dask.task_runners import DaskTaskRunner
+
+        if flows.dask_address:
+            return DaskTaskRunner(address=flows.dask_address)
+        return DaskTaskRunner(cluster_kwargs={
+            "n_workers": flows.dask_workers, "threads_per_worker": 1, "processes": True,
+            "dashboard_address": None})
+    return ThreadPoolTaskRunner(max_workers=flows.workers)
+
+
+def retry_if_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry only what may pass next time (callqa.errors.is_transient)."""
+    exc = _exception(state)
+    return exc is not None and is_transient(exc)
+
+
+def failure_reason(state: State[Any], what: str) -> str:
+    exc = _exception(state)
+    if exc is None:
+        return f"{what} did not finish ({state.name})"
+    return f"{what} failed: {type(exc).__name__}: {exc}"
+
+
+def _exception(state: State[Any]) -> BaseException | None:
+    try:
+        exc = get_state_exception(state)
+    except (TypeError, ValueError):
+        return None
+    return exc if isinstance(exc, BaseException) else None
+
+
+def add_progress_hook(hook: ProgressHook) -> None:
+    _progress_hooks.append(hook)
+
+
+def remove_progress_hook(hook: ProgressHook) -> None:
+    _progress_hooks.remove(hook)
+
+
+def report_progress(step: str, done: int, total: int) -> None:
+    for hook in list(_progress_hooks):
+        hook(step, done, total)

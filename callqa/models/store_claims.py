@@ -1,0 +1,174 @@
+"""Claims and stage markers in bulk: which worker processes which call, what is already done.
+
+A worker claims pending calls in one statement (`status` pending → processing, with its
+`host:pid:run` and the time), so that two workers never take the same call. A worker that
+dies leaves its calls in `processing`: `requeue_abandoned` gives them back, at once when the
+worker ran on this machine and its process is gone, after `claim_timeout` otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from callqa.models.base import utc_now
+from callqa.models.tables import Call, StageRun, TranscriptRow
+
+T = TypeVar("T")
+_IN_CHUNK = 900
+"""Values per `IN (...)`: under SQLite's old limit of 999 bound parameters."""
+
+
+def worker_id() -> str:
+    """This process's claim signature: `host:pid:started:run`. The process's start time
+    tells a live worker from a new process that got a dead one's pid (a restarted container
+    keeps its host name and counts pids from 1 again)."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_process_started(pid) or 0}:{uuid.uuid4().hex[:8]}"
+
+
+def requeue_abandoned(session: Session, claim_timeout: timedelta,
+                      now: datetime | None = None) -> list[str]:
+    """Put back to `pending` the calls whose worker is gone; their call ids."""
+    now = now or utc_now()
+    host = socket.gethostname()
+    rows = session.execute(select(Call.id, Call.call_id, Call.claimed_by, Call.claimed_at)
+                           .where(Call.status == "processing")).all()
+    abandoned = [(pk, call_id) for pk, call_id, claimed_by, claimed_at in rows
+                 if _is_abandoned(claimed_by, claimed_at, host, now - claim_timeout)]
+    for chunk in _chunks([pk for pk, _ in abandoned]):
+        session.execute(update(Call).where(Call.id.in_(chunk), Call.status == "processing")
+                        .values(status="pending", claimed_by=None, claimed_at=None))
+    return [call_id for _, call_id in abandoned]
+
+
+def _is_abandoned(claimed_by: str | None, claimed_at: datetime | None, host: str,
+                  deadline: datetime) -> bool:
+    if claimed_by is None or claimed_at is None:
+        return True  # claimed by a worker that predates claims: nobody owns it
+    owner_host, pid, started, *_ = [*claimed_by.split(":"), "", "", ""]
+    if owner_host == host and pid.isdigit():
+        if not _process_alive(int(pid)):
+            return True
+        now_started = _process_started(int(pid))
+        return bool(started.isdigit() and int(started) and now_started
+                    and now_started != int(started))
+    return claimed_at < deadline
+
+
+def _process_started(pid: int) -> int | None:
+    """When the process started, in clock ticks since boot (Linux's /proc); None elsewhere."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: count after its last ')'.
+    return int(stat.rpartition(")")[2].split()[19])
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+def claim_pending(session: Session, worker: str, limit: int | None) -> int:
+    """Claim up to `limit` pending calls (oldest first) for `worker`; how many it got.
+
+    The ids are picked first (on PostgreSQL with FOR UPDATE SKIP LOCKED: rows another worker
+    is claiming are passed over, not waited for), then updated only while still pending, so
+    two workers never hold the same call.
+    """
+    pending = select(Call.id).where(Call.status == "pending").order_by(Call.id)
+    if limit is not None:
+        pending = pending.limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        pending = pending.with_for_update(skip_locked=True)
+    picked = list(session.scalars(pending))
+    claimed = 0
+    now = utc_now()
+    for chunk in _chunks(picked):
+        result = session.execute(
+            update(Call).where(Call.id.in_(chunk), Call.status == "pending")
+            .values(status="processing", claimed_by=worker, claimed_at=now,
+                    attempts=Call.attempts + 1, failure_reason=None)
+            .execution_options(synchronize_session=False))
+        claimed += int(getattr(result, "rowcount", 0) or 0)
+    return claimed
+
+
+def claimed_calls(session: Session, worker: str) -> list[Call]:
+    """The calls `worker` holds in `processing`, oldest first."""
+    return list(session.scalars(select(Call).where(Call.claimed_by == worker,
+                                                   Call.status == "processing")
+                                .order_by(Call.id)))
+
+
+def done_contents(session: Session, shas: Iterable[str], stage: str, version: str,
+                  options_hash: str) -> set[str]:
+    """Which of these contents finished `stage` under this version and options."""
+    done: set[str] = set()
+    for chunk in _chunks(list(shas)):
+        done.update(session.scalars(select(StageRun.content_sha256).where(
+            StageRun.content_sha256.in_(chunk), StageRun.stage == stage,
+            StageRun.stage_version == version, StageRun.options_hash == options_hash,
+            StageRun.status == "done")))
+    return done
+
+
+def done_keys(session: Session, shas: Iterable[str], stage: str, version: str
+              ) -> set[tuple[str, str]]:
+    """(content sha256, options hash) of every finished run of `stage` on these contents."""
+    found: set[tuple[str, str]] = set()
+    for chunk in _chunks(list(shas)):
+        found.update((sha, options) for sha, options in session.execute(
+            select(StageRun.content_sha256, StageRun.options_hash).where(
+                StageRun.content_sha256.in_(chunk), StageRun.stage == stage,
+                StageRun.stage_version == version, StageRun.status == "done")))
+    return found
+
+
+def with_transcript(session: Session, call_pks: Iterable[int]) -> set[int]:
+    """Which of these calls have a stored transcript."""
+    found: set[int] = set()
+    for chunk in _chunks(list(call_pks)):
+        found.update(session.scalars(select(TranscriptRow.call_pk)
+                                     .where(TranscriptRow.call_pk.in_(chunk))))
+    return found
+
+
+def requeue(session: Session, call_pks: Sequence[int]) -> None:
+    """Put finished (or failed) calls back to `pending`: a reprocess."""
+    for chunk in _chunks(list(call_pks)):
+        session.execute(update(Call).where(
+            Call.id.in_(chunk), or_(Call.status == "processed", Call.status == "failed"))
+            .values(status="pending", claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False))
+
+
+def release(session: Session, worker: str) -> int:
+    """Give back every call `worker` still holds (a run that stops early)."""
+    result = session.execute(update(Call).where(and_(Call.claimed_by == worker,
+                                                     Call.status == "processing"))
+                             .values(status="pending", claimed_by=None, claimed_at=None)
+                             .execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), _IN_CHUNK):
+        yield items[start:start + _IN_CHUNK]
