@@ -27,13 +27,13 @@ from callqa.metadata import parse_metadata
 from callqa.models import store
 from callqa.models import store_claims as claims
 from callqa.models.tables import Call
-from callqa.scoring import score_call
+from callqa.scoring import ScoreResult, score_call
 from callqa.scoring.causes import outside_cause
 from callqa.scoring.fcr import compute_fcr
 from callqa.scoring.flags import criterion_flags, fcr_flags
 from callqa.scoring.review import review_queue
 from callqa.scoring.review_types import Flag, ProcessIssue
-from callqa.stages import StageKey, score_key, scorecard_for, transcribe_key
+from callqa.stages import SCORE, SCORE_VERSION, StageKey, score_key, scorecard_for, transcribe_key
 
 logger = logging.getLogger(__name__)
 
@@ -174,40 +174,56 @@ def score_stage(sessions: sessionmaker[Session], call_ids: Sequence[str], settin
                 worker: str | None = None) -> dict[str, tuple[Outcome, str | None]]:
     """Score claimed calls from their stored transcripts and mark them processed.
 
-    One transaction for the lot, a savepoint per call: a call that fails is stored failed
-    with its reason and the others are kept.
+    One transaction for the lot: each call is judged on its own (a call whose transcript or
+    metadata is bad is stored failed with its reason, the others go on), then the results
+    are written together.
     """
     outcomes: dict[str, tuple[Outcome, str | None]] = {}
     transcript_key = transcribe_key(settings).options_hash
     with sessions() as session:
+        calls = claims.calls_by_id(session, call_ids)
+        pks = [call.id for call in calls.values()]
+        texts = store.transcript_texts(session, pks)
+        done = claims.done_keys(session, (c.content_sha256 for c in calls.values()), SCORE,
+                                SCORE_VERSION)
+        scored = store.scored_with(session, pks)
+        results: list[tuple[Call, ScoreResult, str | None, StageKey]] = []
+        finished: list[Call] = []
+        failures: list[tuple[str, StageKey | None, str]] = []
         for call_id in call_ids:
-            call = _claimed(session, call_id, worker)
-            if call is None:
+            call = calls.get(call_id)
+            if call is None or not _holds(call, worker):
                 outcomes[call_id] = ("skipped", None)
                 continue
-            savepoint = session.begin_nested()
             key: StageKey | None = None
             try:
                 metadata = parse_metadata(call.call_metadata, f"call {call.call_id} metadata")
                 scorecard = scorecard_for(settings, metadata.call_type)
                 key = score_key(scorecard, transcript_key if call.source == "audio"
                                 else call.content_sha256)
-                outcome: Outcome = "skipped"
-                if not (store.stage_done(session, call.content_sha256, *_key(key))
-                        and store.load_score(session, call, scorecard.id) is not None):
-                    transcript = store.load_transcript(session, call)
-                    store.save_score(session, call, score_call(transcript, scorecard, metadata))
-                    store.save_outside_cause(session, call, outside_cause(transcript))
-                    store.record_stage(session, call.content_sha256, *_key(key), "done")
-                    outcome = "done"
-                store.mark_processed(session, call)
-                savepoint.commit()
-                outcomes[call_id] = (outcome, None)
+                if ((call.content_sha256, key.options_hash) in done
+                        and (call.id, scorecard.id) in scored):
+                    outcomes[call_id] = ("skipped", None)
+                else:
+                    transcript = store.parse_transcript(call, texts.get(call.id))
+                    result = score_call(transcript, scorecard, metadata)
+                    results.append((call, result, outside_cause(transcript), key))
+                    outcomes[call_id] = ("done", None)
+                finished.append(call)
             except CallqaError as exc:
-                savepoint.rollback()
                 if is_transient(exc):
                     raise
-                outcomes[call_id] = (_fail(session, call_id, key, str(exc)), str(exc))
+                failures.append((call_id, key, str(exc)))
+                outcomes[call_id] = ("failed", str(exc))
+        store.save_scores(session, [(call, result) for call, result, _, _ in results])
+        store.record_stages(session, [(call.content_sha256, *_key(key))
+                                      for call, _, _, key in results])
+        for call, _, cause, _ in results:
+            call.outside_cause = cause
+        for call in finished:
+            call.status, call.failure_reason = "processed", None
+        for call_id, failed_key, reason in failures:
+            _fail(session, call_id, failed_key, reason)
         session.commit()
     return outcomes
 
@@ -258,11 +274,12 @@ def process_calls(
 def _claimed(session: Session, call_id: str, worker: str | None) -> Call | None:
     """The call, if it is still in `processing` (under `worker`'s claim, when given)."""
     call = store.get_call(session, call_id)
-    if call is None or call.status != "processing":
-        return None
-    if worker is not None and call.claimed_by not in (worker, None):
-        return None
-    return call
+    return call if call is not None and _holds(call, worker) else None
+
+
+def _holds(call: Call, worker: str | None) -> bool:
+    return call.status == "processing" and (worker is None
+                                            or call.claimed_by in (worker, None))
 
 
 def _key(key: StageKey) -> tuple[str, str, str]:

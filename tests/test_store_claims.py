@@ -160,3 +160,17 @@ def test_reprocess_selects_by_date_agent_team_and_call_type(
     assert sorted(again.scored) == sorted(again.processed)
     assert len(again.scored) == queued.rescore and again.transcribed == []
     assert queue_reprocess(sessions, changed, CallFilter(agent_id="a02")).queued == 0
+
+
+def test_a_newer_result_makes_the_older_keys_not_done(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        store.record_stage(session, sha(1), "score", "1", "old", "done")
+        store.record_stage(session, sha(2), "score", "1", "old", "done")
+        store.record_stages(session, [(sha(1), "score", "1", "new")])
+        assert store.stage_done(session, sha(1), "score", "1", "new")
+        assert not store.stage_done(session, sha(1), "score", "1", "old")  # superseded
+        assert store.stage_done(session, sha(2), "score", "1", "old")  # another content
+        store.record_stage(session, sha(1), "score", "1", "old", "running")
+        assert store.stage_done(session, sha(1), "score", "1", "new")  # until it finishes
+        store.record_stage(session, sha(1), "score", "1", "old", "done")
+        assert not store.stage_done(session, sha(1), "score", "1", "new")

@@ -167,12 +167,14 @@ class FlowSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    task_runner: Literal["threads", "dask"] = "threads"
-    """`threads`: Prefect's thread pool in the flow's process. `dask`: prefect-dask's
-    DaskTaskRunner, on `dask_address` or else a local cluster of `dask_workers` processes."""
+    task_runner: Literal["processes", "threads", "dask"] = "processes"
+    """`processes`: Prefect's process pool on this machine, `workers` processes, each with
+    its own model (one thread each is the fastest use of CPU cores; on one GPU, several
+    processes share it). `threads`: a thread pool in the flow's process (transcription then
+    runs one call at a time per loaded model). `dask`: prefect-dask's DaskTaskRunner, on
+    `dask_address` or else a local cluster of `dask_workers` processes."""
     workers: int = Field(2, ge=1)
-    """Threads of the thread-pool runner (transcription still runs one call at a time per
-    loaded model: more threads overlap scoring and database work with it)."""
+    """Processes (or threads) of the local task runner."""
     dask_address: str | None = None
     """A running Dask scheduler (`tcp://scheduler:8786`); None starts a local cluster."""
     dask_workers: int = Field(2, ge=1)

@@ -10,7 +10,7 @@ from typing import Any
 
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.states import get_state_exception
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import FlowSettings, Settings, load_settings
@@ -52,7 +52,8 @@ def sessions_for(url: str) -> sessionmaker[Session]:
 
 
 def task_runner_for(flows: FlowSettings) -> TaskRunner[Any]:
-    """Threads in this process, or Dask: a scheduler's address or a local cluster."""
+    """Processes or threads on this machine, or Dask: a scheduler's address or a local
+    cluster."""
     if flows.task_runner == "dask":
         from prefect_dask.task_runners import DaskTaskRunner
 
@@ -61,6 +62,8 @@ def task_runner_for(flows: FlowSettings) -> TaskRunner[Any]:
         return DaskTaskRunner(cluster_kwargs={
             "n_workers": flows.dask_workers, "threads_per_worker": 1, "processes": True,
             "dashboard_address": None})
+    if flows.task_runner == "processes":
+        return ProcessPoolTaskRunner(max_workers=flows.workers)
     return ThreadPoolTaskRunner(max_workers=flows.workers)
 
 

@@ -8,11 +8,13 @@ ingest). Writes are idempotent: the same input twice leaves the same rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from sqlalchemy import Table, delete, func, select, update
+from pydantic import ValidationError
+from sqlalchemy import Table, Text, and_, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from callqa.domain import CallMetadata, ConversationMetrics, Role, Transcript
@@ -200,12 +202,44 @@ def save_transcript(session: Session, call: Call, transcript: Transcript) -> Non
 
 
 def load_transcript(session: Session, call: Call) -> Transcript:
-    contract = session.scalar(select(TranscriptRow.contract)
-                              .where(TranscriptRow.call_pk == call.id))
-    if contract is None:
+    return parse_transcript(call, transcript_texts(session, [call.id]).get(call.id))
+
+
+def transcript_texts(session: Session, call_pks: Sequence[int]) -> dict[int, str]:
+    """The stored transcripts of these calls as JSON text (parsed by pydantic in one pass,
+    which is faster than the driver's JSON decoding followed by validation)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(call_pks), 900):
+        chunk = call_pks[start:start + 900]
+        found.update((pk, text) for pk, text in session.execute(
+            select(TranscriptRow.call_pk, cast(TranscriptRow.contract, Text))
+            .where(TranscriptRow.call_pk.in_(chunk))))
+    return found
+
+
+def parse_transcript(call: Call, text: str | None) -> Transcript:
+    if text is None:
         raise StoreError(f"call {call.call_id} has no stored transcript",
                          "process the call first (callqa process)")
-    return Transcript.model_validate(contract)
+    try:
+        return Transcript.model_validate_json(text)
+    except ValidationError as exc:
+        raise StoreError(f"the stored transcript of call {call.call_id} is not a valid "
+                         f"callqa.transcript/1 document ({exc.error_count()} problems, first: "
+                         f"{exc.errors()[0]['msg']})",
+                         "transcribe the call again (callqa reprocess --call-type ...) or "
+                         "ingest a corrected transcript") from exc
+
+
+def scored_with(session: Session, call_pks: Sequence[int]) -> set[tuple[int, str]]:
+    """(call pk, scorecard id) of the scores stored for these calls."""
+    found: set[tuple[int, str]] = set()
+    for start in range(0, len(call_pks), 900):
+        chunk = call_pks[start:start + 900]
+        found.update((pk, card) for pk, card in session.execute(
+            select(ScoreRow.call_pk, ScoreRow.scorecard_id)
+            .where(ScoreRow.call_pk.in_(chunk))))
+    return found
 
 
 def save_metrics(session: Session, call: Call, metrics: ConversationMetrics) -> None:
@@ -237,33 +271,53 @@ def save_metrics(session: Session, call: Call, metrics: ConversationMetrics) -> 
 def save_score(session: Session, call: Call, score: ScoreResult) -> None:
     """Store the call's result for `score.scorecard.id`, replacing that scorecard's previous
     rows (never adding to them), and make it the call's current score."""
-    card = score.scorecard
-    # Explicitly, not only by ON DELETE CASCADE: that needs foreign keys on in SQLite.
-    session.execute(delete(CriterionRow).where(CriterionRow.call_pk == call.id,
-                                               CriterionRow.scorecard_id == card.id))
-    session.execute(delete(ScoreRow).where(ScoreRow.call_pk == call.id,
-                                           ScoreRow.scorecard_id == card.id))
-    session.execute(update(ScoreRow).where(ScoreRow.call_pk == call.id)
-                    .values(is_current=False))
-    score_pk = session.execute(
-        insert_for(session, table_of(ScoreRow)).values(
-            call_pk=call.id, scorecard_id=card.id, scorecard_version=card.version,
-            scorecard_digest=card.digest, call_type=score.call_type, language=score.language,
-            score=score.score, compliance_score=score.compliance_score,
-            critical_failed=score.critical_failed, passed=score.passed, is_current=True,
-            sections=[s.model_dump(mode="json") for s in score.sections],
-            summary=score.summary, scored_at=utc_now(),
-        ).returning(table_of(ScoreRow).c.id)
-    ).scalar_one()
-    if score.criteria:
-        session.execute(insert_for(session, table_of(CriterionRow)), [{
-            "score_pk": score_pk, "call_pk": call.id, "scorecard_id": card.id,
-            "scorecard_version": card.version, "criterion_id": c.id, "section": c.section,
-            "kind": c.kind, "outcome": c.outcome, "points": c.points,
-            "max_points": c.max_points, "critical": c.critical, "compliance": c.compliance,
-            "reason": c.reason, "evidence": [e.model_dump(mode="json") for e in c.evidence],
-            "value": c.value,
-        } for c in score.criteria])
+    save_scores(session, [(call, score)])
+
+
+def save_scores(session: Session, scored: Sequence[tuple[Call, ScoreResult]]) -> None:
+    """`save_score` for many calls in a few statements (a chunk of a rescore)."""
+    if not scored:
+        return
+    by_card: dict[str, list[int]] = {}
+    for call, score in scored:
+        by_card.setdefault(score.scorecard.id, []).append(call.id)
+    for card_id, pks in by_card.items():
+        for chunk in _chunks(pks):
+            # Explicitly, not only by ON DELETE CASCADE: that needs foreign keys on in SQLite.
+            session.execute(delete(CriterionRow).where(CriterionRow.call_pk.in_(chunk),
+                                                       CriterionRow.scorecard_id == card_id))
+            session.execute(delete(ScoreRow).where(ScoreRow.call_pk.in_(chunk),
+                                                   ScoreRow.scorecard_id == card_id))
+    for chunk in _chunks([call.id for call, _ in scored]):
+        session.execute(update(ScoreRow).where(ScoreRow.call_pk.in_(chunk))
+                        .values(is_current=False).execution_options(synchronize_session=False))
+    now = utc_now()
+    score_pks = session.scalars(
+        insert_for(session, table_of(ScoreRow)).returning(
+            table_of(ScoreRow).c.id, sort_by_parameter_order=True),
+        [{"call_pk": call.id, "scorecard_id": score.scorecard.id,
+          "scorecard_version": score.scorecard.version,
+          "scorecard_digest": score.scorecard.digest, "call_type": score.call_type,
+          "language": score.language, "score": score.score,
+          "compliance_score": score.compliance_score, "critical_failed": score.critical_failed,
+          "passed": score.passed, "is_current": True,
+          "sections": [s.model_dump(mode="json") for s in score.sections],
+          "summary": score.summary, "scored_at": now} for call, score in scored]).all()
+    criteria = [{
+        "score_pk": score_pk, "call_pk": call.id, "scorecard_id": score.scorecard.id,
+        "scorecard_version": score.scorecard.version, "criterion_id": c.id,
+        "section": c.section, "kind": c.kind, "outcome": c.outcome, "points": c.points,
+        "max_points": c.max_points, "critical": c.critical, "compliance": c.compliance,
+        "reason": c.reason, "evidence": [e.model_dump(mode="json") for e in c.evidence],
+        "value": c.value,
+    } for score_pk, (call, score) in zip(score_pks, scored, strict=True) for c in score.criteria]
+    if criteria:
+        session.execute(insert_for(session, table_of(CriterionRow)), criteria)
+
+
+def _chunks(items: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def load_score(session: Session, call: Call, scorecard_id: str | None = None
@@ -297,7 +351,12 @@ def record_stage(
     session: Session, content_sha256: str, stage: str, stage_version: str, options_hash: str,
     status: str, error: str | None = None,
 ) -> None:
-    """Mark a stage `running`, `done` or `failed` on a content under a version and options."""
+    """Mark a stage `running`, `done` or `failed` on a content under a version and options.
+
+    `done` also forgets the stage's runs under other versions or options: the stored result
+    (one transcript, one score per scorecard) is now this run's, so an older key must not
+    count as done if the settings go back to it.
+    """
     if status not in STAGE_STATUSES:
         raise StoreError(f"stage status {status!r} is not one of {', '.join(STAGE_STATUSES)}",
                          "record 'running' when a stage starts, then 'done' or 'failed'")
@@ -312,9 +371,40 @@ def record_stage(
                               "finished_at": None if running else now}
     if running:
         values |= {"started_at": now, "attempts": table.c.attempts + 1}
+    if status == "done":
+        _forget_other_runs(session, [content_sha256], stage, stage_version, options_hash)
     session.execute(stmt.on_conflict_do_update(
         index_elements=["content_sha256", "stage", "stage_version", "options_hash"],
         set_=values))
+
+
+def record_stages(session: Session, done: Sequence[tuple[str, str, str, str]]) -> None:
+    """Mark many stages `done` at once: (content sha256, stage, stage version, options hash)."""
+    if not done:
+        return
+    by_key: dict[tuple[str, str, str], list[str]] = {}
+    for sha, stage, version, options in done:
+        by_key.setdefault((stage, version, options), []).append(sha)
+    for (stage, version, options), shas in by_key.items():
+        _forget_other_runs(session, shas, stage, version, options)
+    table = table_of(StageRun)
+    now = utc_now()
+    stmt = insert_for(session, table)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=["content_sha256", "stage", "stage_version", "options_hash"],
+        set_={"status": stmt.excluded.status, "error": None,
+              "finished_at": stmt.excluded.finished_at}),
+        [{"content_sha256": sha, "stage": stage, "stage_version": version,
+          "options_hash": options, "status": "done", "attempts": 1, "started_at": now,
+          "finished_at": now, "error": None} for sha, stage, version, options in done])
+
+
+def _forget_other_runs(session: Session, shas: Sequence[str], stage: str, version: str,
+                       options: str) -> None:
+    for start in range(0, len(shas), 900):
+        session.execute(delete(StageRun).where(
+            StageRun.content_sha256.in_(shas[start:start + 900]), StageRun.stage == stage,
+            ~and_(StageRun.stage_version == version, StageRun.options_hash == options)))
 
 
 def stage_done(

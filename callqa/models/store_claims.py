@@ -111,6 +111,15 @@ def claim_pending(session: Session, worker: str, limit: int | None) -> int:
     return claimed
 
 
+def calls_by_id(session: Session, call_ids: Sequence[str]) -> dict[str, Call]:
+    """The stored calls of these call ids (missing ones absent)."""
+    found: dict[str, Call] = {}
+    for chunk in _chunks(list(call_ids)):
+        found.update((c.call_id, c) for c in session.scalars(
+            select(Call).where(Call.call_id.in_(chunk))))
+    return found
+
+
 def claimed_calls(session: Session, worker: str) -> list[Call]:
     """The calls `worker` holds in `processing`, oldest first."""
     return list(session.scalars(select(Call).where(Call.claimed_by == worker,
