@@ -285,3 +285,18 @@ def test_a_killed_batch_resumes_without_loss_or_duplicates(archive: tuple[Path, 
             .group_by(Call.call_id))}
     assert per_call == dict.fromkeys(SAMPLE_IDS, 1)
     assert current == dict.fromkeys(SAMPLE_IDS, 1)
+
+
+def test_importing_the_flows_turns_telemetry_off() -> None:
+    """In a fresh process with none of the switches set: callqa.flows sets them before
+    Prefect reads them, so neither its client events nor the server's analytics run."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DO_NOT_TRACK", "PREFECT_SERVER_ANALYTICS_ENABLED")}
+    probe = ("import os, callqa.flows.process\n"
+             "from prefect.settings import get_current_settings\n"
+             "from prefect._internal.analytics.enabled import is_telemetry_enabled\n"
+             "print(os.environ['DO_NOT_TRACK'], get_current_settings().server.analytics_enabled,"
+             " is_telemetry_enabled())")
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert result.stdout.split() == ["1", "False", "False"]

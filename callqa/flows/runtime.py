@@ -57,6 +57,8 @@ def task_runner_for(flows: FlowSettings) -> TaskRunner[Any]:
     if flows.task_runner == "dask":
         from prefect_dask.task_runners import DaskTaskRunner
 
+        keep_blas_threads()
+
         if flows.dask_address:
             return DaskTaskRunner(address=flows.dask_address)
         return DaskTaskRunner(cluster_kwargs={
@@ -65,6 +67,20 @@ def task_runner_for(flows: FlowSettings) -> TaskRunner[Any]:
     if flows.task_runner == "processes":
         return ProcessPoolTaskRunner(max_workers=flows.workers)
     return ThreadPoolTaskRunner(max_workers=flows.workers)
+
+
+def keep_blas_threads() -> None:
+    """Local Dask workers keep this process's BLAS thread settings (their nanny would set
+    OMP_NUM_THREADS and the like to 1). numpy's BLAS sums Whisper's log-mel product in an
+    order that depends on its thread count, which changes words at the margin: workers with
+    this process's setting give the transcripts this process would. (Workers of a remote
+    cluster need the same setting as the machines they are compared with.)"""
+    import dask
+
+    spawn_env = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        spawn_env.pop(name, None)
+    dask.config.set({"distributed.nanny.pre-spawn-environ": spawn_env})
 
 
 def retry_if_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from callqa.configs.settings import Settings
 from callqa.domain import (
@@ -64,14 +63,6 @@ def transcribe_call(
     return transcribe_audio(audio, transcriber, metadata, settings, hook, diarizer)
 
 
-def _one_blas_thread() -> threadpool_limits:
-    """numpy's BLAS on one thread while a call is transcribed: Whisper's log-mel features are
-    a matrix product, and a multi-threaded BLAS sums in another order, which changes words
-    at the margin. One thread gives the same transcript on every machine and worker (a Dask
-    worker sets OMP_NUM_THREADS=1, a plain process uses every core)."""
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 def transcribe_audio(
     audio: DecodedAudio,
     transcriber: Transcriber,
@@ -79,18 +70,6 @@ def transcribe_audio(
     settings: Settings,
     hook: Hook = no_hook,
     diarizer: Diarizer | None = None,
-) -> Transcript:
-    with _one_blas_thread():
-        return _transcribe_audio(audio, transcriber, metadata, settings, hook, diarizer)
-
-
-def _transcribe_audio(
-    audio: DecodedAudio,
-    transcriber: Transcriber,
-    metadata: CallMetadata | None,
-    settings: Settings,
-    hook: Hook,
-    diarizer: Diarizer | None,
 ) -> Transcript:
     layout = (metadata.channel_layout if metadata else None) or settings.default_channel_layout
     backend = choose_backend(settings.diarization, audio.num_channels, layout)
