@@ -300,3 +300,23 @@ def test_importing_the_flows_turns_telemetry_off() -> None:
     result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
                             text=True, timeout=120, check=True)
     assert result.stdout.split() == ["1", "False", "False"]
+
+
+def test_the_reprocess_command_says_what_it_would_redo(processed_samples: Path,
+                                                      tmp_path: Path) -> None:
+    url = _copy_database(processed_samples, tmp_path / "cli.db")
+    cards = tmp_path / "scorecards"
+    shutil.copytree(REPO / "callqa" / "configs" / "scorecards", cards)
+    sales = cards / "sales.yaml"
+    sales.write_text(re.sub(r"(?m)^version: .*$", "version: '7'", sales.read_text()))
+    env = {**os.environ, "CALLQA_SCORECARDS_DIR": str(cards)}
+    with sessions_for(url)() as session:
+        sales_calls = session.scalar(select(func.count()).select_from(Call).where(
+            Call.call_type == "sales", Call.status == "processed")) or 0
+    assert sales_calls > 0
+    result = subprocess.run(_cli("reprocess", "--database", url, "--dry-run"), env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (f"{len(SAMPLE_IDS)} calls matched: 0 to transcribe again, {sales_calls} to "
+            f"rescore, {len(SAMPLE_IDS) - sales_calls} up to date") in result.stdout
+    assert f"{sales_calls} call(s) queued" in result.stdout
