@@ -10,11 +10,15 @@ from whisper_normalizer.english import EnglishTextNormalizer
 _normalise = EnglishTextNormalizer()
 # Spelled-out letters ("p m", "a t m") are one token however a transcriber spaces them.
 _LETTER_RUN = re.compile(r"\b(?:[a-z] ){1,}[a-z]\b")
+# Digits said one by one ("seven zero zero two three" normalises to 70023) are one number
+# whether Whisper writes "70023" or "7, 0, 0, 2, 3".
+_DIGIT_RUN = re.compile(r"\b(?:\d ){1,}\d\b")
 
 
 def normalise(text: str) -> str:
     text = " ".join(_normalise(text).split())
-    return _LETTER_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _LETTER_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)
+    return _DIGIT_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
 def wer(reference: str, hypothesis: str) -> float:
