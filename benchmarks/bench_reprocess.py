@@ -1,7 +1,7 @@
 """Rescore-only reprocess of a large SQLite store: the `reprocess` flow against the plain
 library loop, on the same store in one run.
 
-Usage: .venv/bin/python -m benchmarks.bench_reprocess [--calls 100000] [--reuse]
+Usage: .venv/bin/python -m benchmarks.bench_reprocess [--calls 100000] [--reuse] [--build-only]
 
 Data: `--calls` audio calls in a SQLite file (benchmarks/.data/reprocess-<N>.db, rebuilt
 unless --reuse), each with a stored 5-minute transcript of about 750 words (cycled from 300
@@ -150,6 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true", help="keep an existing store")
+    parser.add_argument("--build-only", action="store_true", help="build the store and stop")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
     path = DATA / f"reprocess-{args.calls}.db"
@@ -158,6 +159,8 @@ def main() -> None:
         build(path, args.calls)
         print(f"store built in {time.perf_counter() - began:.0f} s "
               f"({path.stat().st_size / 2**30:.2f} GiB)")
+    if args.build_only:
+        return
     url = f"sqlite:///{path}"
     engine = make_engine(url)
 
