@@ -13,10 +13,8 @@ baseline); `callqa.flows.process.process_calls` runs the same calls as Prefect t
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -25,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
 from callqa.errors import CallqaError, is_transient
+from callqa.gc_pause import gc_paused
 from callqa.metadata import parse_metadata
 from callqa.models import store
 from callqa.models import store_claims as claims
@@ -191,7 +190,7 @@ def score_stage(sessions: sessionmaker[Session], call_ids: Sequence[str], settin
     transcript_key = transcribe_key(settings).options_hash
     scorecards = scorecards_for(settings)
     cards: dict[str | None, Scorecard] = {}
-    with sessions() as session, _paused_gc():
+    with sessions() as session, gc_paused():
         calls = claims.calls_by_id(session, call_ids)
         pks = [call.id for call in calls.values()]
         texts = store.transcript_texts(session, pks)
@@ -239,21 +238,6 @@ def score_stage(sessions: sessionmaker[Session], call_ids: Sequence[str], settin
             _fail(session, call_id, failed_key, reason)
         session.commit()
     return outcomes
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a chunk is scored: each parsed transcript and score
-    is tens of thousands of objects, and the collector's passes over them cost more than the
-    parsing (measured: 5.2 against 2.2 ms a transcript). Reference counting still frees them;
-    the chunk bounds what is held."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def fail_call(sessions: sessionmaker[Session], call_id: str, reason: str) -> None:

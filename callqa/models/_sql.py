@@ -3,9 +3,7 @@ per-row ORM and type processing for the million-row analytics queries."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, Dialect, Select, Table, select
@@ -68,21 +66,6 @@ def fetch_tuples(session: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
     for chunk in _fetch_chunks(session, stmt):
         rows.extend(chunk)
     return rows
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off Python's cyclic garbage collector while millions of rows are built: each
-    allocation burst would otherwise trigger full collections over the growing result
-    (measured: 1M calls in calls_frame, 7.8 s -> 4.0 s). The rows hold no cycles, so
-    nothing is lost by waiting; the previous state is restored (nesting and threads safe)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def fetch_columns(session: Session, stmt: Select[Any], width: int) -> list[list[Any]]:

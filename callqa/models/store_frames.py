@@ -18,7 +18,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, Table, and_, select
 from sqlalchemy.orm import Session
 
-from callqa.models._sql import fetch_columns, gc_paused, lookup
+from callqa.gc_pause import gc_paused
+from callqa.models._sql import fetch_columns, lookup
 from callqa.models.base import table_of
 from callqa.models.result_tables import CriterionRow, FcrRow, ScoreRow
 from callqa.models.tables import Agent, Call, Customer, MetricsRow, Team

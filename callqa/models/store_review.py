@@ -15,11 +15,11 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, delete, false, select
 from sqlalchemy.orm import Session
 
+from callqa.gc_pause import gc_paused
 from callqa.models._sql import (
     bind_value,
     dialect_of,
     executemany_raw,
-    gc_paused,
     insert_for,
     pks_by_external_id,
     require_all,
