@@ -89,24 +89,29 @@ def _process_alive(pid: int) -> bool:
 def claim_pending(session: Session, worker: str, limit: int | None) -> int:
     """Claim up to `limit` pending calls (oldest first) for `worker`; how many it got.
 
-    The ids are picked first (on PostgreSQL with FOR UPDATE SKIP LOCKED: rows another worker
-    is claiming are passed over, not waited for), then updated only while still pending, so
-    two workers never hold the same call.
+    On PostgreSQL the ids are picked first with FOR UPDATE SKIP LOCKED (rows another worker
+    is claiming are passed over, not waited for), then updated only while still pending
+    (an UPDATE ... IN (SELECT ... LIMIT ... SKIP LOCKED) in one statement claimed them all:
+    the planner may run the subquery more than once). Two workers never hold the same call.
     """
     pending = select(Call.id).where(Call.status == "pending").order_by(Call.id)
     if limit is not None:
         pending = pending.limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        pending = pending.with_for_update(skip_locked=True)
-    picked = list(session.scalars(pending))
+    values = {"status": "processing", "claimed_by": worker, "claimed_at": utc_now(),
+              "attempts": Call.attempts + 1, "failure_reason": None}
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite: one statement, so that the pick and the update are one write (a pick in a
+        # read transaction of its own could not be upgraded after another writer's commit).
+        result = session.execute(
+            update(Call).where(Call.id.in_(pending.scalar_subquery()))
+            .values(values).execution_options(synchronize_session=False))
+        return int(getattr(result, "rowcount", 0) or 0)
+    picked = list(session.scalars(pending.with_for_update(skip_locked=True)))
     claimed = 0
-    now = utc_now()
     for chunk in _chunks(picked):
         result = session.execute(
             update(Call).where(Call.id.in_(chunk), Call.status == "pending")
-            .values(status="processing", claimed_by=worker, claimed_at=now,
-                    attempts=Call.attempts + 1, failure_reason=None)
-            .execution_options(synchronize_session=False))
+            .values(values).execution_options(synchronize_session=False))
         claimed += int(getattr(result, "rowcount", 0) or 0)
     return claimed
 
