@@ -249,12 +249,6 @@ def fail_call(sessions: sessionmaker[Session], call_id: str, reason: str) -> Non
             session.commit()
 
 
-def release_batch(sessions: sessionmaker[Session], batch: Batch) -> int:
-    """Give back the calls of `batch` still in `processing` (a run cancelled part-way)."""
-    with sessions.begin() as session:
-        return claims.release(session, batch.worker)
-
-
 def process_calls(
     sessions: sessionmaker[Session], settings: Settings, limit: int | None = None,
     progress: Progress | None = None,

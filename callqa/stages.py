@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from callqa.configs.settings import BUNDLED_MODEL, Settings
-from callqa.scoring import Scorecard, bundled_scorecards, choose_scorecard, folder_scorecards
+from callqa.scoring import Scorecard, bundled_scorecards, folder_scorecards
 
 TRANSCRIBE = "transcribe"
 SCORE = "score"
@@ -74,10 +74,6 @@ def scorecards_for(settings: Settings) -> tuple[Scorecard, ...]:
     if settings.scorecards_dir is not None:
         return folder_scorecards(settings.scorecards_dir)
     return bundled_scorecards()
-
-
-def scorecard_for(settings: Settings, call_type: str | None) -> Scorecard:
-    return choose_scorecard(call_type, scorecards_for(settings))
 
 
 def _digest(options: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from callqa.models.base import utc_now
@@ -172,15 +172,6 @@ def requeue(session: Session, call_pks: Sequence[int]) -> None:
             Call.id.in_(chunk), or_(Call.status == "processed", Call.status == "failed"))
             .values(status="pending", claimed_by=None, claimed_at=None)
             .execution_options(synchronize_session=False))
-
-
-def release(session: Session, worker: str) -> int:
-    """Give back every call `worker` still holds (a run that stops early)."""
-    result = session.execute(update(Call).where(and_(Call.claimed_by == worker,
-                                                     Call.status == "processing"))
-                             .values(status="pending", claimed_by=None, claimed_at=None)
-                             .execution_options(synchronize_session=False))
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
