@@ -23,12 +23,12 @@ import numpy as np
 
 from benchmarks.bench_transcribe import HVB, SIDS
 from callqa.configs.settings import DiarizationSettings, Settings, TranscriptionSettings
-from callqa.domain import CallMetadata
+from callqa.configs.telemetry import disable_telemetry
+from callqa.domain.records import CallMetadata
 from callqa.pipeline.audio import decode_audio
 from callqa.pipeline.calls import transcribe_call
-from callqa.pipeline.diarize_embedded import EmbeddedDiarizer
+from callqa.pipeline.diarize.embedded import EmbeddedDiarizer
 from callqa.pipeline.transcribe import Transcriber, speech_regions
-from callqa.privacy import disable_telemetry
 
 
 def _der(sid: str, turns: list[tuple[float, float, str]]) -> float:

@@ -1,5 +1,5 @@
 """What orchestration costs: the `process_calls` flow against the plain library loop
-(`callqa.jobs.process_calls`) on the same 20 calls, in one process.
+(`callqa.services.processing.process_calls`) on the same 20 calls, in one process.
 
 Usage: .venv/bin/python -m benchmarks.bench_flows [--rounds 2] [--calls 20]
 
@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from callqa import jobs
 from callqa.configs.settings import Settings
-from callqa.models.ingest import ingest
+from callqa.services import processing as jobs
+from callqa.services.ingest import ingest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples" / "calls"
@@ -70,8 +70,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from callqa.flows.process import process_calls
-    from callqa.flows.runtime import sessions_for
     from callqa.pipeline.transcribe import get_transcriber
+    from callqa.services.store import sessions_for
 
     work = Path(tempfile.mkdtemp(prefix="bench-flows-"))
     calls = work / "calls"

@@ -30,14 +30,14 @@ from sqlalchemy import Engine, func, insert, select
 
 from benchmarks.bench_scoring import synthetic_call
 from callqa.configs.settings import Settings
-from callqa.domain import CallMetadata, ChannelLayout
+from callqa.domain.records import CallMetadata, ChannelLayout
 from callqa.models.base import table_of, utc_now
 from callqa.models.engine import make_engine
 from callqa.models.migrate import upgrade
 from callqa.models.result_tables import CriterionRow, ScoreRow
 from callqa.models.tables import Agent, Call, StageRun, Team, TranscriptRow
 from callqa.scoring import choose_scorecard, score_call
-from callqa.stages import transcribe_key
+from callqa.services.stages import transcribe_key
 
 DATA = Path(__file__).resolve().parent / ".data"
 GOAL_SECONDS = 300.0
@@ -166,10 +166,10 @@ def main() -> None:
 
     import os
 
-    from callqa import jobs
     from callqa.flows.reprocess import reprocess
-    from callqa.flows.runtime import sessions_for
-    from callqa.reprocessing import queue_reprocess
+    from callqa.services import processing as jobs
+    from callqa.services.reprocessing import queue_reprocess
+    from callqa.services.store import sessions_for
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     results: dict[str, float] = {}

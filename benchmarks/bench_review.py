@@ -3,7 +3,7 @@
 Usage: .venv/bin/python -m benchmarks.bench_review [--agents 3600] [--days 28]
        [--database sqlite:////tmp/callqa-review-bench.db | postgresql+psycopg://...]
 
-Data: a seeded `callqa.simulate` archive (~1,000,000 calls with callbacks and transfers,
+Data: a seeded `callqa.scoring.simulate` archive (~1,000,000 calls with callbacks and transfers,
 planted weak agents), bulk-loaded as scored calls (loading is reported, not counted). Then
 the analysis the `flags` command runs, timed step by step: `calls_frame` from the store,
 `compute_fcr`, `save_fcr_frame`, `fcr_flags`, `review_queue` (build) and
@@ -32,7 +32,7 @@ from callqa.models.migrate import upgrade
 from callqa.scoring.fcr import compute_fcr
 from callqa.scoring.flags import fcr_flags
 from callqa.scoring.review import review_queue
-from callqa.simulate import generate_archive
+from callqa.scoring.simulate import generate_archive
 
 
 def peak_rss_mb() -> float:

@@ -25,7 +25,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from callqa.domain import (
+from callqa.domain.records import (
     AudioInfo,
     CallMetadata,
     ConversationMetrics,

@@ -45,12 +45,12 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.domain.review import FcrOutcome, FcrStatus, ReviewItem
 from callqa.models import store
 from callqa.models._sql import fetch_tuples
 from callqa.models.engine import make_engine, session_factory
 from callqa.models.migrate import upgrade
 from callqa.models.store_frames import CALLS_COLUMNS, calls_select
-from callqa.scoring.review_types import FcrOutcome, FcrStatus, ReviewItem
 
 CALL_TYPES = ("billing", "technical_support", "sales", "complaints")
 TEAMS = 60

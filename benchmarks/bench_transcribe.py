@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from callqa.configs.settings import Settings, TranscriptionSettings
-from callqa.domain import CallMetadata, ChannelLayout
+from callqa.configs.telemetry import disable_telemetry
+from callqa.domain.records import CallMetadata, ChannelLayout
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
-from callqa.privacy import disable_telemetry
 
 HVB = Path(__file__).resolve().parents[2] / "shared/data/calls/hvb/derived"
 SIDS = ("0002f70f7386445b", "0091a706bc604188", "01f7ec3700424bc0", "02e41649e7c441fd")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from callqa.privacy import disable_telemetry
+from callqa.configs.telemetry import disable_telemetry
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("CALLQA_SHARED_DATA", REPO.parent / "shared" / "data"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callqa.domain import Transcript
+from callqa.domain.records import Transcript
 
 
 def assert_transcript_invariants(transcript: Transcript) -> None:

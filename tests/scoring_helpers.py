@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from textwrap import dedent, indent
 
-from callqa.domain import (
+from callqa.domain.records import (
     AudioInfo,
     CallMetadata,
     ConversationMetrics,
@@ -20,8 +20,8 @@ from callqa.domain import (
     Utterance,
     Word,
 )
+from callqa.domain.text import normalise
 from callqa.scoring import Scorecard, ScoreResult, parse_scorecard, score_call
-from callqa.scoring.text import normalise
 
 Turn = tuple[Role | str, float, float, str]
 """(role, start, end, text)."""

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.domain import (
+from callqa.domain.records import (
     AudioInfo,
     CallMetadata,
     ConversationMetrics,

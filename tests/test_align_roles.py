@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callqa.domain import CallMetadata, Role, Word
+from callqa.domain.records import CallMetadata, Role, Word
 from callqa.pipeline.align import split_by_speaker
 from callqa.pipeline.diarize import Diarization, SpeakerTurn, choose_backend, turns_from_labels
 from callqa.pipeline.roles import SpokenTurn, infer_roles
@@ -47,7 +47,7 @@ def test_short_flicker_turns_are_absorbed() -> None:
 
 def test_backend_choice() -> None:
     from callqa.configs.settings import DiarizationSettings
-    from callqa.domain import ChannelLayout
+    from callqa.domain.records import ChannelLayout
 
     auto = DiarizationSettings()
     assert choose_backend(auto, 2, ChannelLayout.AGENT_LEFT) == "channels"

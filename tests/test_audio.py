@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 
 from callqa.configs.settings import AudioSettings
-from callqa.errors import AudioDecodeError
+from callqa.domain.errors import AudioDecodeError
 from callqa.pipeline.audio import SAMPLE_RATE, decode_audio
 
 

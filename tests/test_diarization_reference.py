@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from callqa.configs.settings import Settings
-from callqa.domain import CallMetadata, ChannelLayout, Role, Transcript
+from callqa.domain.records import CallMetadata, ChannelLayout, Role, Transcript
 from callqa.pipeline.audio import decode_audio
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.diarize import Diarization, get_diarizer

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from callqa.domain import CallMetadata, ChannelLayout, Transcript
+from callqa.domain.records import CallMetadata, ChannelLayout, Transcript
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.exports import export
 from callqa.pipeline.transcribe import Transcriber

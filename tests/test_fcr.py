@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from callqa.configs.settings import FcrSettings
+from callqa.domain.review import FcrStatus
 from callqa.scoring.fcr import compute_fcr, fcr_outcomes
-from callqa.scoring.review_types import FcrStatus
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 

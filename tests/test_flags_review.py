@@ -14,7 +14,7 @@ from callqa.configs.settings import ReviewSettings
 from callqa.scoring.fcr import compute_fcr
 from callqa.scoring.flags import criterion_flags, fcr_flags, poisson_binomial_tail
 from callqa.scoring.review import report, review_queue, suggestions
-from callqa.simulate import Archive, generate_archive
+from callqa.scoring.simulate import Archive, generate_archive
 
 PERIOD = (date(2026, 10, 1), date(2026, 10, 28))
 

@@ -31,10 +31,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from callqa.flows.ingest import ingest_archive
 from callqa.flows.process import process_calls
 from callqa.flows.reprocess import reprocess
-from callqa.flows.runtime import sessions_for
 from callqa.models.result_tables import ScoreRow
 from callqa.models.tables import Call, StageRun, TranscriptRow
 from callqa.pipeline.model_files import bundled_model
+from callqa.services.store import sessions_for
 from tests.conftest import HVB_SIDS, REPO, SAMPLES
 from tests.scoring_helpers import hvb_metadata
 

@@ -23,12 +23,12 @@ from fsspec.implementations.memory import MemoryFileSystem
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.errors import InputError, TransientError
-from callqa.models.archive import local_copy, read_bytes
+from callqa.domain.errors import InputError, TransientError
 from callqa.models.engine import make_engine, session_factory
-from callqa.models.ingest import ingest
 from callqa.models.migrate import upgrade
 from callqa.models.tables import Call
+from callqa.services.archive import local_copy, read_bytes
+from callqa.services.ingest import ingest
 from tests.store_fixtures import metadata, transcript
 
 pytest_plugins = ("tests.store_fixtures",)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from callqa.domain import ChannelLayout
-from callqa.errors import MetadataError
-from callqa.metadata import load_metadata, sidecar_path
+from callqa.domain.errors import MetadataError
+from callqa.domain.metadata import load_metadata, sidecar_path
+from callqa.domain.records import ChannelLayout
 
 GOOD = {
     "call_id": "c-0042", "agent_id": "a01", "agent_name": "Maria Lopez",

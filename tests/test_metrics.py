@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callqa.configs.settings import MetricsSettings
-from callqa.domain import Role
+from callqa.domain.records import Role
 from callqa.pipeline.metrics import TalkSpan, conversation_metrics
 
 A, C = Role.AGENT, Role.CUSTOMER

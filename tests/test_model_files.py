@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from callqa.errors import ModelError
+from callqa.domain.errors import ModelError
 from callqa.pipeline.model_files import BUNDLED_MODEL_SHA256, bundled_model, resolve_model
 
 

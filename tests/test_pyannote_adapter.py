@@ -26,7 +26,7 @@ def random_pipeline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_random_weights_pipeline_plumbing(random_pipeline_dir: Path, shared_data: Path) -> None:
-    from callqa.pipeline.diarize_pyannote import PyannoteDiarizer
+    from callqa.pipeline.diarize.pyannote import PyannoteDiarizer
 
     settings = DiarizationSettings(backend="pyannote", pyannote_pipeline=str(random_pipeline_dir),
                                    device="cpu")
@@ -45,7 +45,7 @@ def test_random_weights_pipeline_plumbing(random_pipeline_dir: Path, shared_data
 
 
 def test_missing_pipeline_names_the_fix(tmp_path: Path) -> None:
-    from callqa.pipeline.diarize_pyannote import PyannoteDiarizer
+    from callqa.pipeline.diarize.pyannote import PyannoteDiarizer
 
     missing = tmp_path / "no-such-pipeline"
     missing.mkdir()

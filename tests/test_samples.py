@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from callqa.domain import Role, Transcript
-from callqa.metadata import load_metadata, sidecar_path
+from callqa.domain.metadata import load_metadata, sidecar_path
+from callqa.domain.records import Role, Transcript
 from tests.conftest import SAMPLES
 from tests.invariants import assert_transcript_invariants
 

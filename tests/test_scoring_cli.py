@@ -9,10 +9,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from callqa.domain import CallMetadata, Role
-from callqa.errors import CallqaError
+from callqa.cli.scoring import score, scorecards_app
+from callqa.domain.errors import CallqaError
+from callqa.domain.records import CallMetadata, Role
 from callqa.scoring import ScorecardError, TranscriptFileError
-from callqa.scoring.cli import score, scorecards_app
 from tests.scoring_helpers import make_transcript
 
 A, C = Role.AGENT, Role.CUSTOMER

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from callqa.domain import CallMetadata, ConversationMetrics, Role, RoleMetrics
+from callqa.domain.records import CallMetadata, ConversationMetrics, Role, RoleMetrics
 from callqa.scoring import CriterionResult, Scorecard, score_call
 from callqa.scoring.names import name_similarity
 from tests.scoring_helpers import Turn, make_transcript, one_criterion

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from callqa.domain import CallMetadata, ChannelLayout, Role, Transcript
+from callqa.domain.records import CallMetadata, ChannelLayout, Role, Transcript
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
 from callqa.scoring import ScoreResult, choose_scorecard, score_call

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callqa.domain import CallMetadata, Role
+from callqa.domain.records import CallMetadata, Role
 from callqa.scoring import ScoreResult, UnsupportedLanguageError, choose_scorecard, score_call
 from tests.scoring_helpers import make_transcript, one_criterion
 

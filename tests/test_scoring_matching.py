@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callqa.domain import Role
+from callqa.domain.records import Role
 from callqa.scoring import Scorecard, score_call
 from callqa.scoring.matching import compiled_scorecard
 from tests.scoring_helpers import make_transcript, one_criterion, outcome

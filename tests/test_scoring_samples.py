@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from callqa.metadata import load_metadata, sidecar_path
+from callqa.domain.metadata import load_metadata, sidecar_path
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
 from callqa.scoring import ScoreResult, choose_scorecard, score_call

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from callqa.domain import CallMetadata, Role
+from callqa.domain.records import CallMetadata, Role
 from callqa.scoring import SCORE_SCHEMA, ScoreResult, parse_scorecard, score_call
 from tests.scoring_helpers import make_transcript, scorecard_yaml
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from callqa.domain.text import SUPPORTED_LANGUAGES, normalise, normalise_many
 from callqa.scoring.languages import LANGUAGE_RULES, language_of
-from callqa.scoring.text import SUPPORTED_LANGUAGES, normalise, normalise_many
 
 
 @pytest.mark.parametrize(

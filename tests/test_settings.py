@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from callqa.configs.settings import BUNDLED_MODEL, load_settings
-from callqa.domain import ChannelLayout
-from callqa.errors import SettingsError
+from callqa.domain.errors import SettingsError
+from callqa.domain.records import ChannelLayout
 
 
 @pytest.fixture(autouse=True)

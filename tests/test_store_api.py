@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.domain.errors import StoreError
+from callqa.domain.review import FcrOutcome, FcrStatus, Flag, ReviewItem
 from callqa.models import store
 from callqa.models.base import Base
-from callqa.models.errors import StoreError
 from callqa.models.result_tables import CriterionRow, FcrRow, FlagRow, ReviewItemRow, ScoreRow
 from callqa.models.store_review import queue_select
 from callqa.models.tables import Agent, Call, Customer, TranscriptRow
 from callqa.scoring import choose_scorecard, score_call
-from callqa.scoring.review_types import FcrOutcome, FcrStatus, Flag, ReviewItem
 from tests.store_fixtures import metadata, sha, transcript
 
 pytest_plugins = ("tests.store_fixtures",)

@@ -14,12 +14,13 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa import jobs
 from callqa.configs.settings import Settings
+from callqa.domain.queries import CallFilter
 from callqa.models import store
 from callqa.models import store_claims as claims
 from callqa.models.tables import Call, StageRun
-from callqa.reprocessing import CallFilter, queue_reprocess
+from callqa.services import processing as jobs
+from callqa.services.reprocessing import queue_reprocess
 from tests.store_fixtures import metadata, sha, transcript
 
 pytest_plugins = ("tests.store_fixtures",)

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.domain.errors import DuplicateCallError
 from callqa.models import store
 from callqa.models.base import Base
-from callqa.models.errors import DuplicateCallError
-from callqa.models.ingest import IngestReport, ingest, local_path
 from callqa.models.tables import Agent, Call, Customer, Team, TranscriptRow
+from callqa.services.ingest import IngestReport, ingest, local_path
 from tests.store_fixtures import metadata, transcript
 
 pytest_plugins = ("tests.store_fixtures",)
@@ -169,7 +169,7 @@ def test_same_call_id_with_other_content_is_refused(
 
 def test_ingest_of_a_missing_path_names_the_fix(sessions: sessionmaker[Session],
                                                  tmp_path: Path) -> None:
-    from callqa.errors import InputError
+    from callqa.domain.errors import InputError
 
     with pytest.raises(InputError, match=r"no such file.*Fix"):
         ingest(sessions, tmp_path / "nowhere")

@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Engine, Index, inspect, text
 
+from callqa.domain.errors import SchemaError, StoreError
 from callqa.models.base import POSTGRES_MAX_NAME
 from callqa.models.engine import (
     DATABASE_URL_ENV,
@@ -18,7 +19,6 @@ from callqa.models.engine import (
     default_database_url,
     make_engine,
 )
-from callqa.models.errors import SchemaError, StoreError
 from callqa.models.migrate import (
     alembic_config,
     check_schema,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from callqa.configs.settings import Settings
-from callqa.domain import CallMetadata, ChannelLayout, Role
+from callqa.domain.records import CallMetadata, ChannelLayout, Role
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
 from tests.conftest import HVB_SIDS

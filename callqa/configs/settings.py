@@ -18,8 +18,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from callqa.domain import ChannelLayout
-from callqa.errors import SettingsError
+from callqa.domain.errors import SettingsError
+from callqa.domain.records import ChannelLayout
 
 DEFAULT_SETTINGS_FILE = Path("configs/settings.yaml")
 BUNDLED_MODEL = "bundled:tiny.en"

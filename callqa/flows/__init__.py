@@ -7,6 +7,7 @@
 - `reprocess` (callqa.flows.reprocess): redo what a scorecard, model or option change made
   out of date, for calls filtered by date, agent, team and call type.
 - `compute_fcr_and_flags` (callqa.flows.analysis): FCR, flags and the review queue; daily.
+- `run_demo` (callqa.flows.demo): the main job on the sample calls, through these flows.
 
 Telemetry is switched off before Prefect is imported (call recordings are personal data):
 `DO_NOT_TRACK=1` and `PREFECT_SERVER_ANALYTICS_ENABLED=false` unless set otherwise.
@@ -15,7 +16,7 @@ Deployment: prefect.yaml and docs/deploy.md.
 
 import os
 
-from callqa.privacy import disable_telemetry
+from callqa.configs.telemetry import disable_telemetry
 
 disable_telemetry()
 # The embedded temporary server migrates its database on first start, which can take longer

@@ -11,16 +11,16 @@ from datetime import UTC, date, datetime, timedelta
 
 from prefect import flow, get_run_logger
 
-from callqa import jobs
 from callqa.flows.runtime import flow_settings
 from callqa.flows.tasks import analyse_task
+from callqa.services.analysis import Analysis
 
 
 @flow(name="compute-fcr-and-flags", log_prints=False)
 def compute_fcr_and_flags(
     days: int | None = None, start: date | None = None, end: date | None = None,
     database_url: str | None = None,
-) -> jobs.Analysis:
+) -> Analysis:
     settings = flow_settings(database_url)
     if days is not None:
         end = end or datetime.now(UTC).date()

@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger
 
 from callqa.flows.runtime import flow_settings
 from callqa.flows.tasks import ingest_task
-from callqa.models.ingest import IngestReport
+from callqa.services.ingest import IngestReport
 
 
 @flow(name="ingest-archive", log_prints=False)

@@ -16,17 +16,17 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture, as_completed
 
-from callqa import jobs
 from callqa.configs.settings import Settings
 from callqa.flows.runtime import (
     failure_reason,
     flow_settings,
     report_progress,
-    sessions_for,
     task_runner_for,
 )
 from callqa.flows.tasks import claim_task, plan_task, score_task, transcribe_task
 from callqa.models.store_claims import worker_id
+from callqa.services import processing as jobs
+from callqa.services.store import sessions_for
 
 
 @flow(name="process-calls", log_prints=False)
@@ -62,24 +62,27 @@ def process_batch(worker: str, database_url: str | None = None,
     score = score_task.with_options(timeout_seconds=flows.scoring_timeout_seconds, **policy)
 
     report = jobs.ProcessReport(requeued=batch.requeued)
-    pending: dict[PrefectFuture[Any], tuple[str, list[str]]] = {}
-    for call_id in batch.transcribe:
-        future = transcribe.submit(settings, call_id, worker)
-        pending[future] = ("transcribe", [call_id])
-        pending[score.submit(settings, [call_id], worker, wait_for=[future],
-                             return_state=False)] = (
-            "score", [call_id])
-    for start in range(0, len(batch.score), flows.score_chunk_size):
-        chunk = batch.score[start:start + flows.score_chunk_size]
-        pending[score.submit(settings, chunk, worker)] = ("score", chunk)
+    steps = jobs.work_plan(batch, flows.score_chunk_size)
+    futures: list[PrefectFuture[Any]] = []
+    pending: dict[PrefectFuture[Any], jobs.Step] = {}
+    for step in steps:
+        future: PrefectFuture[Any]
+        if step.kind == "transcribe":
+            future = transcribe.submit(settings, step.call_ids[0], worker)
+        else:
+            waits = [futures[step.after]] if step.after is not None else []
+            future = score.submit(settings, step.call_ids, worker, wait_for=waits,
+                                  return_state=False)
+        futures.append(future)
+        pending[future] = step
 
     done = 0
     failed: set[str] = set()
     for future in as_completed(list(pending)):
-        step, call_ids = pending[future]
-        _collect(settings, report, step, call_ids, future, failed)
-        if step == "score":
-            done += len(call_ids)
+        step = pending[future]
+        _collect(settings, report, step.kind, step.call_ids, future, failed)
+        if step.kind == "score":
+            done += len(step.call_ids)
             report_progress("process", done, len(batch))
     logger.info("%d processed, %d failed (%d transcribed, %d scored)", len(report.processed),
                 len(report.failed), len(report.transcribed), len(report.scored))

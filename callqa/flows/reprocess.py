@@ -13,11 +13,12 @@ from datetime import date
 
 from prefect import flow, get_run_logger
 
-from callqa import jobs
+from callqa.domain.queries import CallFilter
 from callqa.flows.process import process_calls
 from callqa.flows.runtime import flow_settings
 from callqa.flows.tasks import queue_reprocess_task
-from callqa.reprocessing import CallFilter, ReprocessPlan
+from callqa.services import processing as jobs
+from callqa.services.reprocessing import ReprocessPlan
 
 
 @flow(name="reprocess", log_prints=False)

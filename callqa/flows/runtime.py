@@ -1,22 +1,18 @@
-"""What every flow and task shares: settings, one engine per process, the task runner, the
-retry policy and progress reporting."""
+"""What every flow and task shares: settings, the task runner, the retry policy and progress
+reporting. (Each process opens the store once: `callqa.services.store.sessions_for`.)"""
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.states import get_state_exception
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
-from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import FlowSettings, Settings, load_settings
-from callqa.errors import is_transient
-from callqa.models.engine import make_engine, session_factory
-from callqa.models.migrate import upgrade
+from callqa.domain.progress import Progress
+from callqa.services.errors import is_transient
 
 
 class _ThreadTimeoutNotice(logging.Filter):
@@ -30,9 +26,8 @@ class _ThreadTimeoutNotice(logging.Filter):
 
 logging.getLogger("prefect.task_runs").addFilter(_ThreadTimeoutNotice())
 
-ProgressHook = Callable[[str, int, int], None]
-"""`hook(step, done, total)`, called in the flow's own process."""
-_progress_hooks: list[ProgressHook] = []
+_progress_hooks: list[Progress] = []
+"""Listeners in the flow's own process (the CLI's progress bar)."""
 
 
 def flow_settings(database_url: str | None) -> Settings:
@@ -41,14 +36,6 @@ def flow_settings(database_url: str | None) -> Settings:
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
     return settings
-
-
-@functools.lru_cache(maxsize=8)
-def sessions_for(url: str) -> sessionmaker[Session]:
-    """One engine per database per process (a Dask worker builds its own), migrated once."""
-    engine = make_engine(url)
-    upgrade(engine)
-    return session_factory(engine)
 
 
 def task_runner_for(flows: FlowSettings) -> TaskRunner[Any]:
@@ -84,7 +71,7 @@ def keep_blas_threads() -> None:
 
 
 def retry_if_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry only what may pass next time (callqa.errors.is_transient)."""
+    """Retry only what may pass next time (callqa.domain.errors.is_transient)."""
     exc = _exception(state)
     return exc is not None and is_transient(exc)
 
@@ -104,14 +91,14 @@ def _exception(state: State[Any]) -> BaseException | None:
     return exc if isinstance(exc, BaseException) else None
 
 
-def add_progress_hook(hook: ProgressHook) -> None:
+def add_progress_hook(hook: Progress) -> None:
     _progress_hooks.append(hook)
 
 
-def remove_progress_hook(hook: ProgressHook) -> None:
+def remove_progress_hook(hook: Progress) -> None:
     _progress_hooks.remove(hook)
 
 
-def report_progress(step: str, done: int, total: int) -> None:
+def report_progress(step: str, done: float, total: float) -> None:
     for hook in list(_progress_hooks):
         hook(step, done, total)

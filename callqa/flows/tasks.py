@@ -11,11 +11,14 @@ from typing import ParamSpec, TypeVar
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 
-from callqa import jobs
 from callqa.configs.settings import Settings
-from callqa.flows.runtime import retry_if_transient, sessions_for
-from callqa.models.ingest import IngestReport, ingest
-from callqa.reprocessing import CallFilter, ReprocessPlan, queue_reprocess
+from callqa.domain.queries import CallFilter
+from callqa.flows.runtime import retry_if_transient
+from callqa.services import analysis
+from callqa.services import processing as jobs
+from callqa.services.ingest import IngestReport, ingest
+from callqa.services.reprocessing import ReprocessPlan, queue_reprocess
+from callqa.services.store import sessions_for
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -66,5 +69,5 @@ def queue_reprocess_task(settings: Settings, filters: CallFilter, retry_failed: 
 
 
 @_task("analyse-period")
-def analyse_task(settings: Settings, start: date | None, end: date | None) -> jobs.Analysis:
-    return jobs.analyse_period(sessions_for(settings.database_url), settings, start, end)
+def analyse_task(settings: Settings, start: date | None, end: date | None) -> analysis.Analysis:
+    return analysis.analyse_period(sessions_for(settings.database_url), settings, start, end)

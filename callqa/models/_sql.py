@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
-from callqa.models.errors import StoreError
+from callqa.domain.errors import StoreError
 
 LOOKUP_CHUNK = 900
 """Ids per `IN (...)` lookup: under SQLite's historical limit of 999 bound parameters."""

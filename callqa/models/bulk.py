@@ -1,11 +1,10 @@
 """Bulk-load calls that were scored elsewhere (a QA history export, or a synthetic archive
-from `callqa.simulate`) straight into the store: SQLAlchemy Core executemany in chunks, one
+from `callqa.scoring.simulate`) straight into the store: SQLAlchemy Core executemany in chunks, one
 transaction, no ORM object per row. Used by the demo's history and the review benchmark."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,13 +14,9 @@ from sqlalchemy import Engine, insert, select
 from callqa.models.base import table_of
 from callqa.models.result_tables import CriterionRow, ScoreRow
 from callqa.models.tables import Agent, Call, Customer, Team
+from callqa.support.batching import chunks
 
 CHUNK = 20_000
-
-
-def _chunks(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start: start + CHUNK]
 
 
 def load_scored_calls(
@@ -55,7 +50,7 @@ def load_scored_calls(
              "created_at": now, "updated_at": now}
             for r, when in zip(new.itertuples(index=False), started, strict=True)
         ]
-        for chunk in _chunks(call_rows):
+        for chunk in chunks(call_rows, CHUNK):
             connection.execute(insert(table_of(Call)), chunk)
         call_pk = dict(connection.execute(
             select(Call.call_id, Call.id).where(Call.source == "transcript")).tuples().all())
@@ -68,7 +63,7 @@ def load_scored_calls(
              "sections": [], "summary": "imported", "scored_at": now}
             for r in new.itertuples(index=False)
         ]
-        for chunk in _chunks(score_rows):
+        for chunk in chunks(score_rows, CHUNK):
             connection.execute(insert(table_of(ScoreRow)), chunk)
         if criteria is not None and not criteria.empty:
             score_pk = dict(connection.execute(
@@ -84,7 +79,7 @@ def load_scored_calls(
                  "reason": "imported", "evidence": [], "value": None}
                 for r in rows.itertuples(index=False)
             ]
-            for chunk in _chunks(criterion_rows):
+            for chunk in chunks(criterion_rows, CHUNK):
                 connection.execute(insert(table_of(CriterionRow)), chunk)
     return len(new)
 
@@ -100,6 +95,6 @@ def _ensure(connection: Any, table: Any, key: str, values: pd.Series, now: datet
     existing = dict(connection.execute(select(column, table.id)).tuples().all())
     missing = [v for v in wanted if v not in existing]
     rows = [{key: v, "created_at": now, **(extra(v) if extra else {})} for v in missing]
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows, CHUNK):
         connection.execute(insert(table_of(table)), chunk)
     return dict(connection.execute(select(column, table.id)).tuples().all())

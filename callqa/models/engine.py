@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.models.errors import StoreError
+from callqa.domain.errors import StoreError
 
 if TYPE_CHECKING:
     from callqa.configs.settings import Settings

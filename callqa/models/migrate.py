@@ -20,8 +20,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, text
 
+from callqa.domain.errors import SchemaError
 from callqa.models.engine import default_database_url, make_engine
-from callqa.models.errors import SchemaError
 
 MIGRATIONS = Path(__file__).resolve().with_name("migrations")
 ADVISORY_LOCK_ID = 0x63616C6C7161

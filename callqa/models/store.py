@@ -23,8 +23,6 @@ from callqa.models.store_calls import (
     mark_processing,
     parse_transcript,
     pending_calls,
-    record_stage,
-    record_stages,
     recording_path,
     save_metrics,
     save_outside_cause,
@@ -32,10 +30,10 @@ from callqa.models.store_calls import (
     save_scores,
     save_transcript,
     scored_with,
-    stage_done,
     transcript_texts,
     upsert_call,
 )
+from callqa.models.store_claims import stage_candidates
 from callqa.models.store_frames import (
     CALLS_COLUMNS,
     CRITERION_COLUMNS,
@@ -52,6 +50,13 @@ from callqa.models.store_review import (
     save_flags,
     save_review_items,
 )
+from callqa.models.store_stages import (
+    done_contents,
+    done_keys,
+    record_stage,
+    record_stages,
+    stage_done,
+)
 from callqa.models.tables import Call
 
 __all__ = [
@@ -61,6 +66,8 @@ __all__ = [
     "Call",
     "calls_frame",
     "criterion_frame",
+    "done_contents",
+    "done_keys",
     "fcr_frame",
     "file_uri",
     "get_call",
@@ -88,6 +95,7 @@ __all__ = [
     "save_scores",
     "save_transcript",
     "scored_with",
+    "stage_candidates",
     "stage_done",
     "transcript_texts",
     "upsert_call",

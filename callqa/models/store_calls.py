@@ -8,37 +8,36 @@ ingest). Writes are idempotent: the same input twice leaves the same rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from pydantic import ValidationError
-from sqlalchemy import Table, Text, and_, cast, delete, func, select, update
+from sqlalchemy import Table, Text, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from callqa.domain import CallMetadata, ConversationMetrics, Role, Transcript
-from callqa.models._sql import insert_for, upsert
-from callqa.models.base import table_of, utc_now
-from callqa.models.errors import DuplicateCallError, StoreError
-from callqa.models.result_tables import CriterionRow, ScoreRow
-from callqa.models.tables import (
-    CALL_SOURCES,
-    STAGE_STATUSES,
-    Agent,
-    Call,
-    Customer,
-    MetricsRow,
-    StageRun,
-    Team,
-    TranscriptRow,
-)
-from callqa.scoring.result import (
+from callqa.domain.errors import DuplicateCallError, StoreError
+from callqa.domain.records import CallMetadata, ConversationMetrics, Role, Transcript
+from callqa.domain.scores import (
     CriterionResult,
     ScorecardRef,
     ScoreResult,
     SectionResult,
 )
+from callqa.models._sql import LOOKUP_CHUNK, insert_for, upsert
+from callqa.models.base import table_of, utc_now
+from callqa.models.result_tables import CriterionRow, ScoreRow
+from callqa.models.tables import (
+    CALL_SOURCES,
+    Agent,
+    Call,
+    Customer,
+    MetricsRow,
+    Team,
+    TranscriptRow,
+)
+from callqa.support.batching import chunks
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -165,7 +164,7 @@ def recording_path(call: Call) -> Path:
 
     Only for a `file://` recording_uri (a StoreError otherwise). A recording may live in a
     remote archive (`s3://...`): processing code reads it through
-    `callqa.models.archive.local_copy(call.recording_uri)`, which yields this same path for a
+    `callqa.services.archive.local_copy(call.recording_uri)`, which yields this same path for a
     local file and a temporary download for any other fsspec URL.
     """
     return local_path(call.recording_uri)
@@ -184,7 +183,7 @@ def local_path(uri: str) -> Path:
     if parsed.scheme == "" or len(parsed.scheme) == 1:  # a plain path (or C:\... on Windows)
         return Path(uri)
     raise StoreError(f"recording {uri} is not a local file",
-                     "read it through callqa.models.archive.local_copy (any fsspec URL)")
+                     "read it through callqa.services.archive.local_copy (any fsspec URL)")
 
 
 def save_transcript(session: Session, call: Call, transcript: Transcript) -> None:
@@ -209,8 +208,7 @@ def transcript_texts(session: Session, call_pks: Sequence[int]) -> dict[int, str
     """The stored transcripts of these calls as JSON text (parsed by pydantic in one pass,
     which is faster than the driver's JSON decoding followed by validation)."""
     found: dict[int, str] = {}
-    for start in range(0, len(call_pks), 900):
-        chunk = call_pks[start:start + 900]
+    for chunk in chunks(call_pks, LOOKUP_CHUNK):
         found.update((pk, text) for pk, text in session.execute(
             select(TranscriptRow.call_pk, cast(TranscriptRow.contract, Text))
             .where(TranscriptRow.call_pk.in_(chunk))))
@@ -234,8 +232,7 @@ def parse_transcript(call: Call, text: str | None) -> Transcript:
 def scored_with(session: Session, call_pks: Sequence[int]) -> set[tuple[int, str]]:
     """(call pk, scorecard id) of the scores stored for these calls."""
     found: set[tuple[int, str]] = set()
-    for start in range(0, len(call_pks), 900):
-        chunk = call_pks[start:start + 900]
+    for chunk in chunks(call_pks, LOOKUP_CHUNK):
         found.update((pk, card) for pk, card in session.execute(
             select(ScoreRow.call_pk, ScoreRow.scorecard_id)
             .where(ScoreRow.call_pk.in_(chunk))))
@@ -282,13 +279,13 @@ def save_scores(session: Session, scored: Sequence[tuple[Call, ScoreResult]]) ->
     for call, score in scored:
         by_card.setdefault(score.scorecard.id, []).append(call.id)
     for card_id, pks in by_card.items():
-        for chunk in _chunks(pks):
+        for chunk in chunks(pks, LOOKUP_CHUNK):
             # Explicitly, not only by ON DELETE CASCADE: that needs foreign keys on in SQLite.
             session.execute(delete(CriterionRow).where(CriterionRow.call_pk.in_(chunk),
                                                        CriterionRow.scorecard_id == card_id))
             session.execute(delete(ScoreRow).where(ScoreRow.call_pk.in_(chunk),
                                                    ScoreRow.scorecard_id == card_id))
-    for chunk in _chunks([call.id for call, _ in scored]):
+    for chunk in chunks([call.id for call, _ in scored], LOOKUP_CHUNK):
         session.execute(update(ScoreRow).where(ScoreRow.call_pk.in_(chunk))
                         .values(is_current=False).execution_options(synchronize_session=False))
     now = utc_now()
@@ -313,11 +310,6 @@ def save_scores(session: Session, scored: Sequence[tuple[Call, ScoreResult]]) ->
     } for score_pk, (call, score) in zip(score_pks, scored, strict=True) for c in score.criteria]
     if criteria:
         session.execute(insert_for(session, table_of(CriterionRow)), criteria)
-
-
-def _chunks(items: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def load_score(session: Session, call: Call, scorecard_id: str | None = None
@@ -345,74 +337,3 @@ def load_score(session: Session, call: Call, scorecard_id: str | None = None
         score=row.score, compliance_score=row.compliance_score,
         critical_failed=row.critical_failed, passed=row.passed, summary=row.summary,
     )
-
-
-def record_stage(
-    session: Session, content_sha256: str, stage: str, stage_version: str, options_hash: str,
-    status: str, error: str | None = None,
-) -> None:
-    """Mark a stage `running`, `done` or `failed` on a content under a version and options.
-
-    `done` also forgets the stage's runs under other versions or options: the stored result
-    (one transcript, one score per scorecard) is now this run's, so an older key must not
-    count as done if the settings go back to it.
-    """
-    if status not in STAGE_STATUSES:
-        raise StoreError(f"stage status {status!r} is not one of {', '.join(STAGE_STATUSES)}",
-                         "record 'running' when a stage starts, then 'done' or 'failed'")
-    table = table_of(StageRun)
-    now = utc_now()
-    running = status == "running"
-    stmt = insert_for(session, table).values(
-        content_sha256=content_sha256, stage=stage, stage_version=stage_version,
-        options_hash=options_hash, status=status, attempts=1 if running else 0,
-        started_at=now, finished_at=None if running else now, error=error)
-    values: dict[str, Any] = {"status": status, "error": error,
-                              "finished_at": None if running else now}
-    if running:
-        values |= {"started_at": now, "attempts": table.c.attempts + 1}
-    if status == "done":
-        _forget_other_runs(session, [content_sha256], stage, stage_version, options_hash)
-    session.execute(stmt.on_conflict_do_update(
-        index_elements=["content_sha256", "stage", "stage_version", "options_hash"],
-        set_=values))
-
-
-def record_stages(session: Session, done: Sequence[tuple[str, str, str, str]]) -> None:
-    """Mark many stages `done` at once: (content sha256, stage, stage version, options hash)."""
-    if not done:
-        return
-    by_key: dict[tuple[str, str, str], list[str]] = {}
-    for sha, stage, version, options in done:
-        by_key.setdefault((stage, version, options), []).append(sha)
-    for (stage, version, options), shas in by_key.items():
-        _forget_other_runs(session, shas, stage, version, options)
-    table = table_of(StageRun)
-    now = utc_now()
-    stmt = insert_for(session, table)
-    session.execute(stmt.on_conflict_do_update(
-        index_elements=["content_sha256", "stage", "stage_version", "options_hash"],
-        set_={"status": stmt.excluded.status, "error": None,
-              "finished_at": stmt.excluded.finished_at}),
-        [{"content_sha256": sha, "stage": stage, "stage_version": version,
-          "options_hash": options, "status": "done", "attempts": 1, "started_at": now,
-          "finished_at": now, "error": None} for sha, stage, version, options in done])
-
-
-def _forget_other_runs(session: Session, shas: Sequence[str], stage: str, version: str,
-                       options: str) -> None:
-    for start in range(0, len(shas), 900):
-        session.execute(delete(StageRun).where(
-            StageRun.content_sha256.in_(shas[start:start + 900]), StageRun.stage == stage,
-            ~and_(StageRun.stage_version == version, StageRun.options_hash == options)))
-
-
-def stage_done(
-    session: Session, content_sha256: str, stage: str, stage_version: str, options_hash: str,
-) -> bool:
-    """Whether this stage already finished on this content with this version and options."""
-    found = session.scalar(select(StageRun.id).where(
-        StageRun.content_sha256 == content_sha256, StageRun.stage == stage,
-        StageRun.stage_version == stage_version, StageRun.options_hash == options_hash,
-        StageRun.status == "done"))
-    return found is not None

@@ -12,18 +12,20 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from callqa.domain.queries import CallFilter
+from callqa.models._sql import LOOKUP_CHUNK
 from callqa.models.base import utc_now
-from callqa.models.tables import Call, StageRun, TranscriptRow
+from callqa.models.tables import Agent, Call, Team, TranscriptRow
+from callqa.support.batching import chunks
 
 T = TypeVar("T")
-_IN_CHUNK = 900
 """Values per `IN (...)`: under SQLite's old limit of 999 bound parameters."""
 
 
@@ -44,7 +46,7 @@ def requeue_abandoned(session: Session, claim_timeout: timedelta,
                            .where(Call.status == "processing")).all()
     abandoned = [(pk, call_id) for pk, call_id, claimed_by, claimed_at in rows
                  if _is_abandoned(claimed_by, claimed_at, host, now - claim_timeout)]
-    for chunk in _chunks([pk for pk, _ in abandoned]):
+    for chunk in chunks([pk for pk, _ in abandoned], LOOKUP_CHUNK):
         session.execute(update(Call).where(Call.id.in_(chunk), Call.status == "processing")
                         .values(status="pending", claimed_by=None, claimed_at=None))
     return [call_id for _, call_id in abandoned]
@@ -108,7 +110,7 @@ def claim_pending(session: Session, worker: str, limit: int | None) -> int:
         return int(getattr(result, "rowcount", 0) or 0)
     picked = list(session.scalars(pending.with_for_update(skip_locked=True)))
     claimed = 0
-    for chunk in _chunks(picked):
+    for chunk in chunks(picked, LOOKUP_CHUNK):
         result = session.execute(
             update(Call).where(Call.id.in_(chunk), Call.status == "pending")
             .values(values).execution_options(synchronize_session=False))
@@ -119,7 +121,7 @@ def claim_pending(session: Session, worker: str, limit: int | None) -> int:
 def calls_by_id(session: Session, call_ids: Sequence[str]) -> dict[str, Call]:
     """The stored calls of these call ids (missing ones absent)."""
     found: dict[str, Call] = {}
-    for chunk in _chunks(list(call_ids)):
+    for chunk in chunks(list(call_ids), LOOKUP_CHUNK):
         found.update((c.call_id, c) for c in session.scalars(
             select(Call).where(Call.call_id.in_(chunk))))
     return found
@@ -132,34 +134,10 @@ def claimed_calls(session: Session, worker: str) -> list[Call]:
                                 .order_by(Call.id)))
 
 
-def done_contents(session: Session, shas: Iterable[str], stage: str, version: str,
-                  options_hash: str) -> set[str]:
-    """Which of these contents finished `stage` under this version and options."""
-    done: set[str] = set()
-    for chunk in _chunks(list(shas)):
-        done.update(session.scalars(select(StageRun.content_sha256).where(
-            StageRun.content_sha256.in_(chunk), StageRun.stage == stage,
-            StageRun.stage_version == version, StageRun.options_hash == options_hash,
-            StageRun.status == "done")))
-    return done
-
-
-def done_keys(session: Session, shas: Iterable[str], stage: str, version: str
-              ) -> set[tuple[str, str]]:
-    """(content sha256, options hash) of every finished run of `stage` on these contents."""
-    found: set[tuple[str, str]] = set()
-    for chunk in _chunks(list(shas)):
-        found.update((sha, options) for sha, options in session.execute(
-            select(StageRun.content_sha256, StageRun.options_hash).where(
-                StageRun.content_sha256.in_(chunk), StageRun.stage == stage,
-                StageRun.stage_version == version, StageRun.status == "done")))
-    return found
-
-
 def with_transcript(session: Session, call_pks: Iterable[int]) -> set[int]:
     """Which of these calls have a stored transcript."""
     found: set[int] = set()
-    for chunk in _chunks(list(call_pks)):
+    for chunk in chunks(list(call_pks), LOOKUP_CHUNK):
         found.update(session.scalars(select(TranscriptRow.call_pk)
                                      .where(TranscriptRow.call_pk.in_(chunk))))
     return found
@@ -167,13 +145,31 @@ def with_transcript(session: Session, call_pks: Iterable[int]) -> set[int]:
 
 def requeue(session: Session, call_pks: Sequence[int]) -> None:
     """Put finished (or failed) calls back to `pending`: a reprocess."""
-    for chunk in _chunks(list(call_pks)):
+    for chunk in chunks(list(call_pks), LOOKUP_CHUNK):
         session.execute(update(Call).where(
             Call.id.in_(chunk), or_(Call.status == "processed", Call.status == "failed"))
             .values(status="pending", claimed_by=None, claimed_at=None)
             .execution_options(synchronize_session=False))
 
 
-def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), _IN_CHUNK):
-        yield items[start:start + _IN_CHUNK]
+
+
+def stage_candidates(session: Session, filters: CallFilter, statuses: Sequence[str]
+                     ) -> list[tuple[int, str, str, str | None, str]]:
+    """(pk, content sha256, source, call type, status) of the calls in `statuses` that
+    `filters` selects, by pk."""
+    stmt = (select(Call.id, Call.content_sha256, Call.source, Call.call_type, Call.status)
+            .where(Call.status.in_(statuses)).order_by(Call.id))
+    if filters.start is not None:
+        stmt = stmt.where(Call.started_at >= datetime.combine(filters.start, time.min, UTC))
+    if filters.end is not None:
+        stmt = stmt.where(Call.started_at <= datetime.combine(filters.end, time.max, UTC))
+    if filters.call_type is not None:
+        stmt = stmt.where(Call.call_type == filters.call_type)
+    if filters.agent_id is not None:
+        stmt = stmt.join(Agent, Agent.id == Call.agent_pk).where(
+            Agent.agent_id == filters.agent_id)
+    if filters.team_id is not None:
+        stmt = stmt.join(Team, Team.id == Call.team_pk).where(Team.team_id == filters.team_id)
+    return [(pk, sha, source, call_type, status)
+            for pk, sha, source, call_type, status in session.execute(stmt)]

@@ -18,11 +18,11 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, Table, and_, select
 from sqlalchemy.orm import Session
 
-from callqa.gc_pause import gc_paused
 from callqa.models._sql import fetch_columns, lookup
 from callqa.models.base import table_of
 from callqa.models.result_tables import CriterionRow, FcrRow, ScoreRow
 from callqa.models.tables import Agent, Call, Customer, MetricsRow, Team
+from callqa.support.gc_pause import gc_paused
 
 CALLS_COLUMNS = ("call_id", "agent_id", "team_id", "customer_id", "call_type", "started_at",
                  "status", "handle_time", "score", "compliance_score", "critical_failed",

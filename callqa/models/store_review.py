@@ -15,7 +15,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, delete, false, select
 from sqlalchemy.orm import Session
 
-from callqa.gc_pause import gc_paused
+from callqa.domain.errors import StoreError
+from callqa.domain.review import FcrOutcome, Flag, ReviewItem
 from callqa.models._sql import (
     bind_value,
     dialect_of,
@@ -25,7 +26,6 @@ from callqa.models._sql import (
     require_all,
 )
 from callqa.models.base import UtcDateTime, table_of, utc_now
-from callqa.models.errors import StoreError
 from callqa.models.result_tables import (
     FCR_STATUSES,
     NO_CRITERION,
@@ -34,7 +34,7 @@ from callqa.models.result_tables import (
     ReviewItemRow,
 )
 from callqa.models.tables import Agent, Call
-from callqa.scoring.review_types import FcrOutcome, Flag, ReviewItem
+from callqa.support.gc_pause import gc_paused
 
 PG_CHUNK = 50_000
 """Rows per PostgreSQL bulk statement (arrays through unnest)."""

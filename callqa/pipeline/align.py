@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Sequence
 
-from callqa.domain import Word
+from callqa.domain.records import Word
 from callqa.pipeline.diarize import Diarization, SpeakerTurn
 from callqa.pipeline.transcribe import TimedText
 

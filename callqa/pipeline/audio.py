@@ -19,8 +19,8 @@ import soundfile as sf
 import soxr
 
 from callqa.configs.settings import AudioSettings
-from callqa.domain import AudioInfo
-from callqa.errors import AudioDecodeError
+from callqa.domain.errors import AudioDecodeError
+from callqa.domain.records import AudioInfo
 
 SAMPLE_RATE = 16000
 _READ_BLOCK = 1 << 16

@@ -11,13 +11,14 @@ word goes to the speaker talking most during it, and the roles are inferred.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from callqa.configs.settings import Settings
-from callqa.domain import (
+from callqa.domain.progress import Progress, no_progress
+from callqa.domain.records import (
     CallMetadata,
     ChannelLayout,
     Role,
@@ -41,20 +42,13 @@ from callqa.pipeline.transcribe import (
     speech_regions,
 )
 
-Hook = Callable[[str, float, float], None]
-"""`hook(step, completed, total)`: progress in seconds of audio; a no-op by default."""
-
-
-def no_hook(step: str, completed: float, total: float) -> None:
-    return None
-
 
 def transcribe_call(
     path: str | Path,
     metadata: CallMetadata | None = None,
     settings: Settings | None = None,
     transcriber: Transcriber | None = None,
-    hook: Hook = no_hook,
+    hook: Progress = no_progress,
     diarizer: Diarizer | None = None,
 ) -> Transcript:
     settings = settings or Settings()
@@ -68,7 +62,7 @@ def transcribe_audio(
     transcriber: Transcriber,
     metadata: CallMetadata | None,
     settings: Settings,
-    hook: Hook = no_hook,
+    hook: Progress = no_progress,
     diarizer: Diarizer | None = None,
 ) -> Transcript:
     layout = (metadata.channel_layout if metadata else None) or settings.default_channel_layout
@@ -167,7 +161,7 @@ def _transcribe_channels(
     transcriber: Transcriber,
     language: str | None,
     duration: float,
-    hook: Hook,
+    hook: Progress,
 ) -> list[ChannelResult]:
     """Transcribe each channel; the one with most signal goes first and fixes the language."""
     total = duration * len(channels)
@@ -176,8 +170,9 @@ def _transcribe_channels(
     for done, index in enumerate(order):
         offset = done * duration
 
-        def progress(seconds: float, offset: float = offset) -> None:
-            hook("transcribe", offset + seconds, total)
+        def progress(step: str, seconds: float, _duration: float, /,
+                     offset: float = offset) -> None:
+            hook(step, offset + seconds, total)
 
         results[index] = transcriber.transcribe(channels[index], language, progress)
         language = language or results[index].language

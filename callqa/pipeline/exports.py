@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Literal
 
-from callqa.domain import Role, Transcript, Turn, Utterance
+from callqa.domain.records import Role, Transcript, Turn, Utterance
 
 ExportFormat = Literal["json", "vtt", "srt", "rttm", "txt"]
 

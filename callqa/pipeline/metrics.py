@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pyannote.core import Segment, Timeline
 
 from callqa.configs.settings import MetricsSettings
-from callqa.domain import ConversationMetrics, Role, RoleMetrics
+from callqa.domain.records import ConversationMetrics, Role, RoleMetrics
 
 
 @dataclass(frozen=True)

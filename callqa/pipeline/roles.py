@@ -12,8 +12,6 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from callqa.domain import CallMetadata, Role, RoleAssignment
+from callqa.domain.records import CallMetadata, Role, RoleAssignment
+from callqa.domain.text import contains_phrase, is_spaced, language_of, normalise
 
-_PUNCTUATION = re.compile(r"[^\w\s']+")
 _NAME_SIMILARITY = 0.8
 
 
@@ -48,20 +46,8 @@ def _cues() -> dict[str, Any]:
     return data
 
 
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower().replace("\u200c", " ")
-    text = text.replace("ي", "ی").replace("ك", "ک").replace("\u2019", "'")
-    return " ".join(_PUNCTUATION.sub(" ", text).split())
-
-
-def _contains(haystack: str, phrase: str, spaced: bool) -> bool:
-    if not spaced:  # Chinese: no spaces between words
-        return phrase.replace(" ", "") in haystack.replace(" ", "")
-    return f" {phrase} " in f" {haystack} "
-
-
-def _name_parts(name: str | None) -> list[str]:
-    return [p for p in normalise(name or "").split() if len(p) > 1]
+def _name_parts(name: str | None, language: str) -> list[str]:
+    return [p for p in normalise(name or "", language).split() if len(p) > 1]
 
 
 def _says_name(tokens: Sequence[str], name_parts: Sequence[str]) -> int | None:
@@ -80,8 +66,9 @@ def infer_roles(
     if not speakers:
         return RoleDecision({}, RoleAssignment(method="inferred", confidence=0.0))
     config = _cues()
-    lang = config["languages"].get(language.split("-")[0], config["languages"]["en"])
-    spaced = language.split("-")[0] not in {"zh", "ja", "th"}
+    code = language_of(language)
+    lang = config["languages"].get(code, config["languages"]["en"])
+    spaced = is_spaced(code)
     scores: dict[str, float] = defaultdict(float)
     cues: list[str] = []
 
@@ -91,19 +78,19 @@ def infer_roles(
 
     ordered = sorted(turns, key=lambda t: t.start)
     add(ordered[0].speaker, config["opens_call_weight"], "opens the call")
-    agent_name = _name_parts(metadata.agent_name if metadata else None)[:1]
-    customer_name = _name_parts(metadata.customer_name if metadata else None)
+    agent_name = _name_parts(metadata.agent_name if metadata else None, code)[:1]
+    customer_name = _name_parts(metadata.customer_name if metadata else None, code)
     seen: set[tuple[str, str]] = set()
     for turn in ordered:
-        text = normalise(turn.text)
+        text = normalise(turn.text, code)
         for phrases, sign in ((lang["agent_phrases"], 1.0), (lang["customer_phrases"], -1.0)):
             for phrase, weight in phrases.items():
                 key = (turn.speaker, phrase)
-                if key not in seen and _contains(text, normalise(phrase), spaced):
+                if key not in seen and contains_phrase(text, normalise(phrase, code), spaced):
                     seen.add(key)
                     add(turn.speaker, sign * weight, f"says '{phrase}' at {turn.start:.1f}s")
-        _name_cues(turn, text, lang["intro_prefixes"], agent_name, customer_name, config, add,
-                   seen)
+        _name_cues(turn, text, [normalise(p, code) for p in lang["intro_prefixes"]],
+                   agent_name, customer_name, config, add, seen)
     return _decide(speakers, scores, cues)
 
 
@@ -112,7 +99,7 @@ def _name_cues(turn: SpokenTurn, text: str, prefixes: Sequence[str], agent_name:
                seen: set[tuple[str, str]]) -> None:
     tokens = text.split()
     intro_ends = [
-        i + len(p.split()) for p in (normalise(x) for x in prefixes)
+        i + len(p.split()) for p in prefixes
         for i in range(len(tokens)) if tokens[i: i + len(p.split())] == p.split()
     ]
     after_intro = [tokens[e: e + 3] for e in intro_ends]

@@ -9,25 +9,24 @@ text in silence or hold music) and later stages measure silence from them, not f
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from callqa.configs.settings import TranscriptionSettings, VadSettings
-from callqa.domain import ModelInfo, Word
-from callqa.errors import ModelError
+from callqa.domain.errors import ModelError
+from callqa.domain.progress import Progress, no_progress
+from callqa.domain.records import ModelInfo, Word
 from callqa.pipeline.audio import SAMPLE_RATE
 from callqa.pipeline.model_files import ModelSource, resolve_model
+from callqa.support.hashing import short_digest
 
 logger = logging.getLogger(__name__)
 
-ProgressCallback = Callable[[float], None]
 """Called with the seconds of audio transcribed so far."""
 
 
@@ -105,17 +104,11 @@ class Transcriber:
         return bool(self._model.model.is_multilingual)
 
     def _options(self) -> dict[str, Any]:
+        """Every option that shapes the transcript (stored with it as provenance)."""
         s = self.settings
         options: dict[str, Any] = {
-            "beam_size": s.beam_size,
-            "language": s.language,
+            **self.decode_options(s.language),
             "vad": s.vad.model_dump(),
-            "no_speech_threshold": s.no_speech_threshold,
-            "log_prob_threshold": s.log_prob_threshold,
-            "compression_ratio_threshold": s.compression_ratio_threshold,
-            "hallucination_silence_threshold": s.hallucination_silence_threshold,
-            "condition_on_previous_text": s.condition_on_previous_text,
-            "word_timestamps": True,
             "word_outside_speech_pad": s.word_outside_speech_pad,
             "utterance_gap": s.utterance_gap,
         }
@@ -141,7 +134,7 @@ class Transcriber:
         self,
         samples: np.ndarray,
         language: str | None = None,
-        progress: ProgressCallback | None = None,
+        progress: Progress = no_progress,
     ) -> ChannelResult:
         """Transcribe one channel of 16 kHz float32 samples."""
         from faster_whisper.transcribe import restore_speech_timestamps
@@ -188,14 +181,13 @@ def _guard(
     speech: tuple[tuple[float, float], ...],
     settings: TranscriptionSettings,
     duration: float,
-    progress: ProgressCallback | None,
+    progress: Progress,
 ) -> Iterator[TimedText]:
     """Keep words whose middle lies in (padded) speech, times clamped to the audio, and split
     segments at long pauses."""
     pad = settings.word_outside_speech_pad
     for segment in segments:
-        if progress is not None:
-            progress(min(float(segment.end), duration))
+        progress("transcribe", min(float(segment.end), duration), duration)
         words = [
             Word(
                 start=round(min(max(float(w.start), 0.0), duration), 3),
@@ -247,8 +239,7 @@ def _pick_compute_type(requested: str, device: str) -> str:
 
 
 def options_hash(model_id: str, options: dict[str, Any]) -> str:
-    canonical = json.dumps({"model": model_id, **options}, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return short_digest({"model": model_id, **options})
 
 
 _cache_lock = threading.Lock()

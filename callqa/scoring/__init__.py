@@ -7,12 +7,21 @@ verdict with its evidence (pure functions: no database, clock or network).
 The `callqa.score/1` contract and the scorecard YAML format: docs/score-format.md.
 """
 
-from callqa.scoring.errors import (
+from callqa.domain.errors import (
     ScorecardError,
     ScorecardNotFoundError,
     ScorecardProblem,
     TranscriptFileError,
     UnsupportedLanguageError,
+)
+from callqa.domain.scores import (
+    SCORE_SCHEMA,
+    CriterionResult,
+    Evidence,
+    Outcome,
+    ScorecardRef,
+    ScoreResult,
+    SectionResult,
 )
 from callqa.scoring.loading import (
     bundled_scorecards,
@@ -22,15 +31,6 @@ from callqa.scoring.loading import (
     folder_scorecards,
     load_scorecard,
     parse_scorecard,
-)
-from callqa.scoring.result import (
-    SCORE_SCHEMA,
-    CriterionResult,
-    Evidence,
-    Outcome,
-    ScorecardRef,
-    ScoreResult,
-    SectionResult,
 )
 from callqa.scoring.score import score_call
 from callqa.scoring.scorecard import Scorecard

@@ -8,26 +8,25 @@ from importlib import resources
 
 import yaml
 
-from callqa.domain import Transcript
-from callqa.pipeline.roles import normalise
+from callqa.domain.records import Transcript
+from callqa.domain.text import contains_phrase, is_spaced, language_of, normalise
 
 
 @functools.lru_cache(maxsize=1)
 def _cues() -> dict[str, tuple[str, ...]]:
     text = resources.files("callqa.configs").joinpath("outside_causes.yaml").read_text("utf-8")
     data: dict[str, list[str]] = yaml.safe_load(text)
-    return {lang: tuple(normalise(p) for p in phrases) for lang, phrases in data.items()}
+    return {lang: tuple(normalise(p, lang) for p in phrases) for lang, phrases in data.items()}
 
 
 def outside_cause(transcript: Transcript) -> str | None:
     """The first outside cause any party names, or None."""
-    language = transcript.language.split("-")[0]
+    language = language_of(transcript.language)
     cues = _cues().get(language, _cues()["en"])
-    spaced = language not in {"zh", "ja", "th"}
+    spaced = is_spaced(language)
     for utterance in transcript.utterances:
-        text = normalise(utterance.text)
-        padded = f" {text} " if spaced else text.replace(" ", "")
+        text = normalise(utterance.text, language)
         for cue in cues:
-            if (f" {cue} " in padded) if spaced else (cue.replace(" ", "") in padded):
+            if contains_phrase(text, cue, spaced):
                 return cue
     return None

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from callqa.configs.settings import FcrSettings
-from callqa.scoring.review_types import FcrOutcome, FcrStatus
+from callqa.domain.review import FcrOutcome, FcrStatus
 
 CALL_COLUMNS = ("call_id", "customer_id", "call_type", "started_at")
 

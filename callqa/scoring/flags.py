@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.stats import binom, false_discovery_control
 
 from callqa.configs.settings import FlagSettings
-from callqa.scoring.review_types import Flag, ProcessIssue
+from callqa.domain.review import Flag, ProcessIssue
 
 KNOWN_FCR = ("repeat", "resolved")
 

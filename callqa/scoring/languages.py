@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from callqa.domain.text import is_spaced, language_of
+
+__all__ = ["LANGUAGE_RULES", "LanguageRules", "language_of"]
+
 
 @dataclass(frozen=True)
 class LanguageRules:
@@ -34,7 +38,7 @@ LANGUAGE_RULES: dict[str, LanguageRules] = {
             "not at all", "dont hesitate",
         ),
         negation_window=3,
-        spaced=True,
+        spaced=is_spaced("en"),
     ),
     "fa": LanguageRules(
         # Persian negates verbs with a prefix (نمی, ن): "حل نشد" never matches "حل شد" anyway;
@@ -42,16 +46,12 @@ LANGUAGE_RULES: dict[str, LanguageRules] = {
         negation_cues=("نه", "نمی", "هرگز", "هیچ", "بدون", "نخیر"),
         pseudo_negations=("هیچ مشکلی", "هیچ نگران"),
         negation_window=3,
-        spaced=True,
+        spaced=is_spaced("fa"),
     ),
     "zh": LanguageRules(
         negation_cues=("不", "没", "未", "别", "无法"),
         pseudo_negations=("不好意思", "不客气", "不用谢", "不错", "没问题", "没关系"),
         negation_window=3,
-        spaced=False,
+        spaced=is_spaced("zh"),
     ),
 }
-
-def language_of(code: str) -> str:
-    """The primary language subtag: `zh-CN` -> `zh`, `EN` -> `en`."""
-    return code.strip().lower().split("-")[0].split("_")[0]

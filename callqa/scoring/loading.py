@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from callqa.scoring.errors import ScorecardError, ScorecardNotFoundError, ScorecardProblem
+from callqa.domain.errors import ScorecardError, ScorecardNotFoundError, ScorecardProblem
+from callqa.domain.text import normalise
 from callqa.scoring.scorecard import (
     CRITERION_KINDS,
     GreetingByNameCriterion,
@@ -21,7 +22,6 @@ from callqa.scoring.scorecard import (
     RegexPhrase,
     Scorecard,
 )
-from callqa.scoring.text import normalise
 
 DEFAULT_SCORECARD_ID = "default"
 FieldPath = tuple[str | int, ...]

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from callqa.domain.text import normalise
 from callqa.scoring.languages import LANGUAGE_RULES, LanguageRules
 from callqa.scoring.scorecard import NearPhrase, PhraseSet, RegexPhrase, Scorecard
-from callqa.scoring.text import normalise
 from callqa.scoring.view import CallView
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from callqa.scoring.text import is_cjk, normalise
+from callqa.domain.text import is_cjk, normalise
 
 _Unit = tuple[tuple[str, ...], ...] | str
 """A title slot (the title alternatives, each as tokens) or a name part (fuzzy-matched)."""

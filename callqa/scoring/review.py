@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from callqa.configs.settings import ReviewSettings
-from callqa.scoring.review_types import Flag, ReportRow, ReviewItem, Suggestion
+from callqa.domain.review import Flag, ReportRow, ReviewItem, Suggestion
 
 RESOLUTION = "resolution_confirmed"
 EMPATHY = "empathy"

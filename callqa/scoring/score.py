@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from callqa.domain import CallMetadata, Transcript
+from callqa.domain.errors import UnsupportedLanguageError
+from callqa.domain.records import CallMetadata, Transcript
+from callqa.domain.scores import CriterionResult, ScorecardRef, ScoreResult, SectionResult
 from callqa.scoring.criteria import CallContext, judge
-from callqa.scoring.errors import UnsupportedLanguageError
 from callqa.scoring.languages import language_of
 from callqa.scoring.matching import CallMatches, compiled_scorecard
-from callqa.scoring.result import CriterionResult, ScorecardRef, ScoreResult, SectionResult
 from callqa.scoring.scorecard import Scorecard
 from callqa.scoring.view import build_view
 

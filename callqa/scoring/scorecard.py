@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from callqa.scoring.text import SUPPORTED_LANGUAGES
+from callqa.domain.text import SUPPORTED_LANGUAGES
 
 _IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 _CALL_TYPE = r"^[a-z0-9][a-z0-9_\-]*$"

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import NamedTuple
 
-from callqa.domain import Role, Transcript, Utterance
+from callqa.domain.records import Role, Transcript, Utterance
+from callqa.domain.text import normalise_many
 from callqa.scoring.scorecard import RoleChoice, Window
-from callqa.scoring.text import normalise_many
 
 
 class TextTurn(NamedTuple):
-    """A turn of the text (not `callqa.domain.Turn`, which is voice activity). A NamedTuple:
+    """A turn of the text (not `callqa.domain.records.Turn`, which is voice activity). A NamedTuple:
     a call has dozens, and a frozen dataclass is several times slower to create."""
 
     number: int

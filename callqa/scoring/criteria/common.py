@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from callqa.domain import CallMetadata, Role, Transcript
+from callqa.domain.records import CallMetadata, Role, Transcript
+from callqa.domain.scores import Evidence, Outcome
 from callqa.scoring.matching import CallMatches, Hit
-from callqa.scoring.result import Evidence, Outcome
 from callqa.scoring.scorecard import Applicability, RoleChoice, Window
 from callqa.scoring.view import CallView
 

@@ -4,7 +4,7 @@ never `fail`: an agent is not marked down for empathy nobody needed."""
 
 from __future__ import annotations
 
-from callqa.domain import Role
+from callqa.domain.records import Role
 from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callqa.domain import Role
+from callqa.domain.records import Role
 from callqa.scoring.criteria.common import CallContext, Verdict
 from callqa.scoring.scorecard import MetricCriterion
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from callqa.domain.scores import Evidence
 from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
@@ -17,7 +18,6 @@ from callqa.scoring.criteria.common import (
 )
 from callqa.scoring.matching import blank_pipeline
 from callqa.scoring.names import NameHit, NameSpec, find_name, name_spec
-from callqa.scoring.result import Evidence
 from callqa.scoring.scorecard import AgentIntroductionCriterion, GreetingByNameCriterion, Window
 
 AGENT_NAME_FORMS = ("{first}", "{full}")

@@ -16,7 +16,6 @@ Bump a stage's version when its code changes what it produces.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +24,7 @@ from typing import Any
 
 from callqa.configs.settings import BUNDLED_MODEL, Settings
 from callqa.scoring import Scorecard, bundled_scorecards, folder_scorecards
+from callqa.support.hashing import short_digest
 
 TRANSCRIBE = "transcribe"
 SCORE = "score"
@@ -58,7 +58,7 @@ def transcribe_key(settings: Settings) -> StageKey:
         "default_channel_layout": settings.default_channel_layout,
         "roles": _config_digest("roles.yaml"),
     }
-    return StageKey(TRANSCRIBE, TRANSCRIBE_VERSION, _digest(options))
+    return StageKey(TRANSCRIBE, TRANSCRIBE_VERSION, short_digest(options))
 
 
 def score_key(scorecard: Scorecard, transcript_key: str) -> StageKey:
@@ -66,7 +66,7 @@ def score_key(scorecard: Scorecard, transcript_key: str) -> StageKey:
     or the content hash of an imported transcript."""
     options = {"scorecard": [scorecard.id, scorecard.version, scorecard.digest],
                "causes": _config_digest("outside_causes.yaml"), "transcript": transcript_key}
-    return StageKey(SCORE, SCORE_VERSION, _digest(options))
+    return StageKey(SCORE, SCORE_VERSION, short_digest(options))
 
 
 def scorecards_for(settings: Settings) -> tuple[Scorecard, ...]:
@@ -74,11 +74,6 @@ def scorecards_for(settings: Settings) -> tuple[Scorecard, ...]:
     if settings.scorecards_dir is not None:
         return folder_scorecards(settings.scorecards_dir)
     return bundled_scorecards()
-
-
-def _digest(options: dict[str, Any]) -> str:
-    canonical = json.dumps(options, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def _model_file_stamp(spec: str) -> list[int] | None:

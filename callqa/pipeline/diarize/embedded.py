@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from callqa.configs.settings import DiarizationSettings
-from callqa.pipeline.diarize import Backend, Diarization, turns_from_labels
+from callqa.pipeline.diarize.base import Backend, Diarization, turns_from_labels
 
 FRAME_SECONDS = 0.01  # Resemblyzer's mel hop
 _TARGET_DBFS = -30.0  # the level Resemblyzer's encoder was trained on

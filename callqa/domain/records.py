@@ -29,7 +29,9 @@ class ChannelLayout(StrEnum):
     MONO = "mono"
 
 
-class _Frozen(BaseModel):
+class FrozenRecord(BaseModel):
+    """A record that is validated once and never changed: a stage returns new ones."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -58,7 +60,7 @@ class CallMetadata(BaseModel):
         return value
 
 
-class AudioInfo(_Frozen):
+class AudioInfo(FrozenRecord):
     """The recording as found on disk, before any resampling."""
 
     path: str
@@ -72,14 +74,14 @@ class AudioInfo(_Frozen):
     """Two or more channels carrying the same signal: the call is really mono."""
 
 
-class Word(_Frozen):
+class Word(FrozenRecord):
     start: float = Field(ge=0)
     end: float = Field(ge=0)
     text: str
     probability: float = Field(ge=0, le=1)
 
 
-class Utterance(_Frozen):
+class Utterance(FrozenRecord):
     speaker: str
     role: Role
     start: float = Field(ge=0)
@@ -89,13 +91,13 @@ class Utterance(_Frozen):
     channel: int | None = None
 
 
-class Speaker(_Frozen):
+class Speaker(FrozenRecord):
     id: str
     role: Role = Role.UNKNOWN
     channel: int | None = None
 
 
-class SpeechRegion(_Frozen):
+class SpeechRegion(FrozenRecord):
     """A stretch of voice activity found by the VAD, on one channel (None: the mixed signal)."""
 
     channel: int | None
@@ -103,7 +105,7 @@ class SpeechRegion(_Frozen):
     end: float = Field(ge=0)
 
 
-class Turn(_Frozen):
+class Turn(FrozenRecord):
     """Who spoke when, from voice activity (a stereo channel) or the diarization."""
 
     speaker: str
@@ -112,7 +114,7 @@ class Turn(_Frozen):
     end: float = Field(ge=0)
 
 
-class RoleAssignment(_Frozen):
+class RoleAssignment(FrozenRecord):
     """How the agent and customer roles were decided, and how sure that is."""
 
     method: Literal["channel_layout", "inferred", "none"]
@@ -120,7 +122,7 @@ class RoleAssignment(_Frozen):
     cues: tuple[str, ...] = ()
 
 
-class ModelInfo(_Frozen):
+class ModelInfo(FrozenRecord):
     """The model and options that produced a transcript (habit 3: results carry their options)."""
 
     id: str
@@ -131,7 +133,7 @@ class ModelInfo(_Frozen):
     options_hash: str
 
 
-class RoleMetrics(_Frozen):
+class RoleMetrics(FrozenRecord):
     """Conversation measures of one role (agent, customer or unknown)."""
 
     talk_time: float = Field(ge=0)
@@ -146,7 +148,7 @@ class RoleMetrics(_Frozen):
     """Words over talk time; None when the role has no talk time."""
 
 
-class ConversationMetrics(_Frozen):
+class ConversationMetrics(FrozenRecord):
     """Measures of the whole call (pure functions in `callqa.pipeline.metrics`)."""
 
     handle_time: float = Field(ge=0)
@@ -163,7 +165,7 @@ class ConversationMetrics(_Frozen):
     by_role: dict[Role, RoleMetrics] = Field(default_factory=dict)
 
 
-class Transcript(_Frozen):
+class Transcript(FrozenRecord):
     """The `callqa.transcript/1` contract, see docs/transcript-format.md."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

@@ -8,7 +8,7 @@
 
 Either may be a local path or an fsspec URL (`s3://bucket/calls`, `gs://...`, `memory://...`):
 the same code reads both through an fsspec filesystem. A local file is stored as a `file://`
-URI, a remote one as its full URL (`callqa.models.archive.local_copy` reads either back).
+URI, a remote one as its full URL (`callqa.services.archive.local_copy` reads either back).
 
 Idempotent by content hash (sha256 of the recording's bytes, or of the transcript file):
 ingesting again adds nothing. Each file or line is its own transaction: a bad one is reported
@@ -32,17 +32,10 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from callqa.domain import CallMetadata, Transcript
-from callqa.errors import InputError, MetadataError
-from callqa.metadata import metadata_from_json, parse_metadata, sidecar_path
-from callqa.models.archive import (
-    REMOTE_FIX,
-    describe_error,
-    is_remote,
-    open_url,
-    storage_error,
-)
-from callqa.models.errors import StoreError
+from callqa.domain.errors import InputError, MetadataError, StoreError
+from callqa.domain.metadata import metadata_from_json, parse_metadata, sidecar_path
+from callqa.domain.progress import Progress, no_progress
+from callqa.domain.records import CallMetadata, Transcript
 from callqa.models.store_calls import (
     file_uri,
     local_path,
@@ -51,14 +44,19 @@ from callqa.models.store_calls import (
     upsert_call,
 )
 from callqa.pipeline.audio import stream_sha256
+from callqa.services.archive import (
+    REMOTE_FIX,
+    describe_error,
+    is_remote,
+    open_url,
+    storage_error,
+)
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".opus", ".mp3", ".gsm", ".m4a", ".au"})
 MANIFEST_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _Unit = tuple[str, int | None, Callable[[], "_Candidate"]]
 """(source, manifest line, how to build the call): built one by one, so a bad one only
 fails itself."""
-IngestHook = Callable[[str, int, int], None]
-"""Called after each file or line as `hook(source, done, total)` (progress bars, logs)."""
 __all__ = ["AUDIO_SUFFIXES", "IngestFailure", "IngestReport", "file_uri", "find_recordings",
            "ingest", "local_path"]
 _MANGLED_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/[^/]")
@@ -211,7 +209,7 @@ def _open_archive(path: str | Path) -> tuple[_Archive, PurePath]:
 
 
 def ingest(session_factory: Callable[[], Session], path: str | Path,
-           hook: IngestHook | None = None) -> IngestReport:
+           hook: Progress = no_progress) -> IngestReport:
     """Register the calls under `path` (a folder, a JSONL manifest or one recording; a local
     path, a `file://` URI or any fsspec URL given as a string).
 
@@ -236,8 +234,7 @@ def ingest(session_factory: Callable[[], Session], path: str | Path,
                 report.added_call_ids.append(str(candidate.metadata.call_id))
             else:
                 report.already_present += 1
-        if hook is not None:
-            hook(source, done, len(units))
+        hook(source, done, len(units))
     return report
 
 

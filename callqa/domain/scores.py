@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from callqa.domain import Role
+from callqa.domain.records import FrozenRecord, Role
 
 SCORE_SCHEMA = "callqa.score/1"
 Outcome = Literal["pass", "fail", "na"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Evidence(_Frozen):
+class Evidence(FrozenRecord):
     """Who said what, when: one utterance behind a verdict."""
 
     utterance: int = Field(ge=0)
@@ -32,7 +28,7 @@ class Evidence(_Frozen):
     shown as context (what was searched, or the turn that missed an occasion)."""
 
 
-class CriterionResult(_Frozen):
+class CriterionResult(FrozenRecord):
     id: str
     section: str
     kind: str
@@ -49,7 +45,7 @@ class CriterionResult(_Frozen):
     """The measured value, for a `metric` criterion."""
 
 
-class SectionResult(_Frozen):
+class SectionResult(FrozenRecord):
     id: str
     weight: float
     points: float
@@ -60,14 +56,14 @@ class SectionResult(_Frozen):
     """0-100, or None when none of its criteria applied."""
 
 
-class ScorecardRef(_Frozen):
+class ScorecardRef(FrozenRecord):
     id: str
     version: str
     digest: str
     """16 hex digits over the scorecard's content: an edit without a version bump shows."""
 
 
-class ScoreResult(_Frozen):
+class ScoreResult(FrozenRecord):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     schema_id: Literal["callqa.score/1"] = Field(default="callqa.score/1", alias="schema")

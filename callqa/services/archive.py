@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 from fsspec import AbstractFileSystem
 from fsspec.core import url_to_fs
 
-from callqa.errors import InputError, TransientError
+from callqa.domain.errors import InputError, TransientError
 from callqa.models.store_calls import local_path
 
 __all__ = ["describe_error", "is_remote", "local_copy", "open_url", "read_bytes",

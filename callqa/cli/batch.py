@@ -4,49 +4,23 @@ PREFECT_API_URL names a server, and shows progress."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
-from callqa.cli_review import (
+from callqa.cli.console import (
     DatabaseOption,
     EndOption,
     JsonOption,
     StartOption,
-    _date,
-    _print_json,
-    _table,
     err,
+    flow_progress,
     out,
+    parse_date,
+    print_json,
+    quiet_prefect,
+    table,
 )
-from callqa.configs.settings import load_settings
-
-
-def quiet_prefect() -> None:
-    """Prefect's console log at callqa's level (WARNING by default: the progress bar says
-    the rest); set PREFECT_LOGGING_LEVEL=INFO to see every task run."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", load_settings().log_level)
-
-
-@contextmanager
-def progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
-    from callqa.cli import progress_bar
-    from callqa.flows.runtime import add_progress_hook, remove_progress_hook
-
-    with progress_bar() as bar:
-        task = bar.add_task(description, total=None)
-
-        def hook(_step: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        add_progress_hook(hook)
-        try:
-            yield hook
-        finally:
-            remove_progress_hook(hook)
 
 
 def ingest(
@@ -60,10 +34,10 @@ def ingest(
     quiet_prefect()
     from callqa.flows.ingest import ingest_archive
 
-    with progress("ingesting"):
+    with flow_progress("ingesting"):
         report = ingest_archive(source=source, database_url=database)
     if as_json:
-        _print_json([{"added": report.added, "already_present": report.already_present,
+        print_json([{"added": report.added, "already_present": report.already_present,
                       "failed": [str(f) for f in report.failures]}])
         return
     for failure in report.failures:
@@ -80,7 +54,7 @@ def process(
     quiet_prefect()
     from callqa.flows.process import process_calls
 
-    with progress("processing calls"):
+    with flow_progress("processing calls"):
         report = process_calls(database_url=database, limit=limit)
     if report.requeued:
         out.print(f"resumed {len(report.requeued)} call(s) left unfinished by a stopped run")
@@ -108,9 +82,9 @@ def reprocess(
     quiet_prefect()
     from callqa.flows.reprocess import reprocess as reprocess_flow
 
-    with progress("reprocessing"):
+    with flow_progress("reprocessing"):
         plan, report = reprocess_flow(
-            start=_date(start, "--from"), end=_date(end, "--to"), agent_id=agent,
+            start=parse_date(start, "--from"), end=parse_date(end, "--to"), agent_id=agent,
             team_id=team, call_type=call_type, retry_failed=retry_failed,
             process=not dry_run, database_url=database)
     out.print(f"{plan.matched} calls matched: {plan.retranscribe} to transcribe again, "
@@ -135,15 +109,15 @@ def flags(
     quiet_prefect()
     from callqa.flows.analysis import compute_fcr_and_flags
 
-    analysis = compute_fcr_and_flags(start=_date(start, "--from"), end=_date(end, "--to"),
+    analysis = compute_fcr_and_flags(start=parse_date(start, "--from"), end=parse_date(end, "--to"),
                                      database_url=database)
     shown = [f for f in analysis.flags if show_all or f.status in ("flagged", "process_issue")]
     if as_json:
-        _print_json([*shown, *analysis.process_issues])
+        print_json([*shown, *analysis.process_issues])
         return
     out.print(f"period {analysis.period[0]} .. {analysis.period[1]}: {analysis.calls} calls; "
               f"FCR {analysis.fcr_counts}")
-    out.print(_table("flags", ["agent", "kind", "criterion", "status", "calls", "events",
+    out.print(table("flags", ["agent", "kind", "criterion", "status", "calls", "events",
                                "expected", "q", "why"],
                      ([f.agent_id, f.kind, f.criterion_id, f.status, f.calls, f.events,
                        f"{f.expected:.1f}", f"{f.q_value:.2g}" if f.q_value is not None else "",

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from callqa.configs.settings import DiarizationSettings
+from callqa.configs.telemetry import disable_telemetry
 from callqa.pipeline.audio import SAMPLE_RATE
-from callqa.pipeline.diarize import Backend, Diarization, DiarizationError, SpeakerTurn
-from callqa.privacy import disable_telemetry
+from callqa.pipeline.diarize.base import Backend, Diarization, DiarizationError, SpeakerTurn
 
 
 class PyannoteDiarizer:

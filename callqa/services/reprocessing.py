@@ -1,40 +1,23 @@
 """Reprocess stored calls after a scorecard, model or option changed.
 
 `queue_reprocess` compares each matching call's finished stages with the keys the current
-settings give (callqa.stages) and puts back to `pending` only the calls with something to
+settings give (callqa.services.stages) and puts back to `pending` only the calls with something to
 redo; processing them then redoes only the changed stages: a scorecard edit rescores from
 the stored transcript, a model change transcribes again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
 
-from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
+from callqa.domain.queries import CallFilter
+from callqa.models import store
 from callqa.models import store_claims as claims
-from callqa.models.tables import Agent, Call, Team
 from callqa.scoring import Scorecard, choose_scorecard
-from callqa.stages import SCORE, SCORE_VERSION, score_key, scorecards_for, transcribe_key
-
-
-@dataclass(frozen=True)
-class CallFilter:
-    """Which stored calls: started in [start, end] (dates, UTC), of an agent, team, type."""
-
-    start: date | None = None
-    end: date | None = None
-    agent_id: str | None = None
-    team_id: str | None = None
-    call_type: str | None = None
-
-    def describe(self) -> str:
-        parts = [f"{name}={value}" for name, value in vars(self).items() if value is not None]
-        return ", ".join(parts) or "all calls"
+from callqa.services.stages import SCORE, SCORE_VERSION, score_key, scorecards_for, transcribe_key
 
 
 @dataclass(frozen=True)
@@ -55,18 +38,20 @@ class ReprocessPlan:
 
 
 def queue_reprocess(sessions: sessionmaker[Session], settings: Settings,
-                    filters: CallFilter = CallFilter(), retry_failed: bool = False
+                    filters: CallFilter | None = None, retry_failed: bool = False
                     ) -> ReprocessPlan:
     """Put back to `pending` the matching calls whose stages are out of date."""
+    filters = filters or CallFilter()
     tkey = transcribe_key(settings)
     scorecards = scorecards_for(settings)
     with sessions.begin() as session:
-        rows = session.execute(_matching(filters, retry_failed)).all()
+        statuses = ("processed", "failed") if retry_failed else ("processed",)
+        rows = store.stage_candidates(session, filters, statuses)
         audio = [sha for _, sha, source, _, status in rows
                  if source == "audio" and status == "processed"]
-        transcribed = claims.done_contents(session, audio, tkey.stage, tkey.version,
+        transcribed = store.done_contents(session, audio, tkey.stage, tkey.version,
                                            tkey.options_hash)
-        scored = claims.done_keys(session, (sha for _, sha, *_ in rows), SCORE, SCORE_VERSION)
+        scored = store.done_keys(session, (sha for _, sha, *_ in rows), SCORE, SCORE_VERSION)
         cards: dict[str | None, Scorecard] = {}
         retranscribe: list[int] = []
         rescore: list[int] = []
@@ -90,21 +75,3 @@ def queue_reprocess(sessions: sessionmaker[Session], settings: Settings,
                          unchanged=len(rows) - len(retranscribe) - len(rescore) - len(failed),
                          failed_retried=len(failed))
 
-
-def _matching(filters: CallFilter, retry_failed: bool
-              ) -> Select[int, str, str, str | None, str]:
-    statuses: Sequence[str] = ("processed", "failed") if retry_failed else ("processed",)
-    stmt = (select(Call.id, Call.content_sha256, Call.source, Call.call_type, Call.status)
-            .where(Call.status.in_(statuses)).order_by(Call.id))
-    if filters.start is not None:
-        stmt = stmt.where(Call.started_at >= datetime.combine(filters.start, time.min, UTC))
-    if filters.end is not None:
-        stmt = stmt.where(Call.started_at <= datetime.combine(filters.end, time.max, UTC))
-    if filters.call_type is not None:
-        stmt = stmt.where(Call.call_type == filters.call_type)
-    if filters.agent_id is not None:
-        stmt = stmt.join(Agent, Agent.id == Call.agent_pk).where(
-            Agent.agent_id == filters.agent_id)
-    if filters.team_id is not None:
-        stmt = stmt.join(Team, Team.id == Call.team_pk).where(Team.team_id == filters.team_id)
-    return stmt

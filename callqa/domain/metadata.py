@@ -8,8 +8,8 @@ from typing import Any, TypeVar, overload
 
 from pydantic import ValidationError
 
-from callqa.domain import CallMetadata
-from callqa.errors import MetadataError
+from callqa.domain.errors import MetadataError
+from callqa.domain.records import CallMetadata
 
 _PurePathT = TypeVar("_PurePathT", bound=PurePath)
 

@@ -1,29 +1,16 @@
-"""Who spoke when: one interface, three backends.
-
-- `channels`: a stereo recording with one party per channel needs no diarization; each
-  channel is a speaker (handled in `callqa.pipeline.calls`).
-- `embedded` (default for mono, offline, CPU): Silero VAD, Resemblyzer speaker embeddings on
-  short sliding windows, spectral clustering (`callqa.pipeline.diarize_embedded`).
-- `pyannote`: pyannote.audio's pipeline from a local directory or the Hugging Face hub
-  (`callqa.pipeline.diarize_pyannote`, the `pyannote` extra).
-
-Every backend returns an *exclusive* diarization (no overlapping turns), made for giving
-each word to one speaker.
-"""
+"""What every diarization backend shares: speaker turns, the exclusive diarization they
+return (no overlapping turns, made for giving each word to one speaker), the `Diarizer`
+protocol, and turning per-frame labels into turns."""
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
 
-from callqa.configs.settings import DiarizationSettings
-from callqa.domain import ChannelLayout
-from callqa.errors import CallqaError
+from callqa.domain.errors import CallqaError
 
 Backend = Literal["channels", "embedded", "pyannote"]
 
@@ -63,23 +50,6 @@ class Diarizer(Protocol):
 
 class DiarizationError(CallqaError):
     """Diarization cannot run as configured."""
-
-
-def choose_backend(
-    settings: DiarizationSettings, party_channels: int, layout: ChannelLayout | None
-) -> Backend:
-    """`party_channels`: distinct channels in the recording (identical ones count once)."""
-    one_party_per_channel = party_channels == 2 and layout != ChannelLayout.MONO
-    if settings.backend == "auto":
-        return "channels" if one_party_per_channel else settings.mono_backend
-    if settings.backend == "channels" and not one_party_per_channel:
-        raise DiarizationError(
-            "diarization backend 'channels' needs a stereo recording with one party per "
-            f"channel, but this one has {party_channels} distinct channel(s)"
-            f"{' and layout mono' if layout == ChannelLayout.MONO else ''}: use 'auto', "
-            "'embedded' or 'pyannote'"
-        )
-    return settings.backend
 
 
 def turns_from_labels(
@@ -123,26 +93,3 @@ def _runs(labels: np.ndarray) -> list[tuple[int, int, int]]:
     starts = np.concatenate([[0], edges])
     stops = np.concatenate([edges, [labels.size]])
     return [(int(labels[a]), int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
-
-
-_lock = threading.Lock()
-
-
-@functools.lru_cache(maxsize=4)
-def _cached(backend: Backend, settings_json: str) -> Diarizer:
-    settings = DiarizationSettings.model_validate_json(settings_json)
-    if backend == "embedded":
-        from callqa.pipeline.diarize_embedded import EmbeddedDiarizer
-
-        return EmbeddedDiarizer(settings)
-    if backend == "pyannote":
-        from callqa.pipeline.diarize_pyannote import PyannoteDiarizer
-
-        return PyannoteDiarizer(settings)
-    raise DiarizationError(f"backend {backend!r} has no diarizer: the channels are the speakers")
-
-
-def get_diarizer(backend: Backend, settings: DiarizationSettings) -> Diarizer:
-    """The process-wide diarizer for this backend and settings (models load once)."""
-    with _lock:
-        return _cached(backend, settings.model_dump_json())

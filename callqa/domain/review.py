@@ -10,11 +10,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+from callqa.domain.records import FrozenRecord
 
 
 class FcrStatus(StrEnum):
@@ -30,7 +28,7 @@ class FcrStatus(StrEnum):
     """No customer id: repeats cannot be seen."""
 
 
-class FcrOutcome(_Frozen):
+class FcrOutcome(FrozenRecord):
     call_id: str
     status: FcrStatus
     callback_call_id: str | None = None
@@ -38,7 +36,7 @@ class FcrOutcome(_Frozen):
     hours_to_callback: float | None = None
 
 
-class Flag(_Frozen):
+class Flag(FrozenRecord):
     """An agent singled out (or explicitly not) for targeted review, with its numbers."""
 
     agent_id: str
@@ -61,7 +59,7 @@ class Flag(_Frozen):
     reasons: tuple[str, ...]
 
 
-class ReviewItem(_Frozen):
+class ReviewItem(FrozenRecord):
     call_id: str
     agent_id: str
     priority: float
@@ -73,7 +71,7 @@ class ReviewItem(_Frozen):
     created_at: datetime | None = None
 
 
-class Suggestion(_Frozen):
+class Suggestion(FrozenRecord):
     """A call a team leader should listen to, and why."""
 
     call_id: str
@@ -85,7 +83,7 @@ class Suggestion(_Frozen):
     reasons: tuple[str, ...]
 
 
-class ProcessIssue(_Frozen):
+class ProcessIssue(FrozenRecord):
     """A criterion missed by most agents of a team or call type: fix the process (script,
     tooling, policy), don't charge each agent."""
 
@@ -101,7 +99,7 @@ class ProcessIssue(_Frozen):
     reasons: tuple[str, ...]
 
 
-class ReportRow(_Frozen):
+class ReportRow(FrozenRecord):
     """One agent, team or the whole centre over a period, with its distance to the centre."""
 
     scope: Literal["agent", "team", "center"]

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from callqa.scoring.result import CriterionResult, ScoreResult
+from callqa.domain.scores import CriterionResult, ScoreResult
 
 _OUTCOME_STYLE = {"pass": "green", "fail": "red", "na": "dim"}
 

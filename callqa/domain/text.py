@@ -88,6 +88,28 @@ def normalise_many(texts: Sequence[str], language: str) -> list[str]:
     return [part.strip() for part in joined.split("\n")]
 
 
+UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th"})
+"""Languages written without spaces between words: phrases are matched by character."""
+
+
+def language_of(code: str) -> str:
+    """The primary language subtag: `zh-CN` -> `zh`, `EN` -> `en`."""
+    return code.strip().lower().split("-")[0].split("_")[0]
+
+
+def is_spaced(language: str) -> bool:
+    """Whether words of `language` (a code such as `en` or `zh-CN`) are separated by spaces."""
+    return language_of(language) not in UNSPACED_LANGUAGES
+
+
+def contains_phrase(text: str, phrase: str, spaced: bool) -> bool:
+    """Whether normalised `text` holds normalised `phrase`: as whole words, or by character
+    in a language written without spaces."""
+    if not spaced:
+        return phrase.replace(" ", "") in text.replace(" ", "")
+    return f" {phrase} " in f" {text} "
+
+
 def is_cjk(text: str) -> bool:
     """True when `text` holds Chinese characters (names are then matched by character)."""
     return re.search(f"[{_CJK}]", text) is not None

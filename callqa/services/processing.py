@@ -1,40 +1,38 @@
-"""The batch jobs the CLI and the flows run: process stored calls, then analyse a period.
+"""Processing stored calls: claim them, transcribe, score. The CLI, the flows and the web
+service all run it from here.
 
 Processing is two stages per call, each a library call the flows wrap in a task:
 `transcribe_stage` (recording → transcript, diarization, roles, metrics) and `score_stage`
-(transcript → score, outside cause). A stage whose key (callqa.stages) is already done for
+(transcript → score, outside cause). A stage whose key (callqa.services.stages) is already done for
 the call's content is skipped, so a re-run redoes only what changed. A call with bad input
 ends `failed` with its reason and the others go on; what was stored stays stored.
 
-`process_calls` is the plain loop over both (the CLI's `--no-flow` path and the benchmark's
-baseline); `callqa.flows.process.process_calls` runs the same calls as Prefect tasks.
-`analyse_period`: FCR over the period's calls, flags, process issues and the review queue.
+`work_plan` orders a claimed batch into steps; `process_calls` runs them in a plain loop (the
+benchmark's baseline), `callqa.flows.process.process_calls` submits the same steps as Prefect
+tasks. Period analysis (FCR, flags, the review queue) is in `callqa.services.analysis`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
-from callqa.errors import CallqaError, is_transient
-from callqa.gc_pause import gc_paused
-from callqa.metadata import parse_metadata
+from callqa.domain.errors import CallqaError
+from callqa.domain.metadata import parse_metadata
+from callqa.domain.progress import Progress, no_progress
 from callqa.models import store
 from callqa.models import store_claims as claims
 from callqa.models.tables import Call
 from callqa.scoring import Scorecard, ScoreResult, choose_scorecard, score_call
 from callqa.scoring.causes import outside_cause
-from callqa.scoring.fcr import compute_fcr
-from callqa.scoring.flags import criterion_flags, fcr_flags
-from callqa.scoring.review import review_queue
-from callqa.scoring.review_types import Flag, ProcessIssue
-from callqa.stages import (
+from callqa.services.errors import is_transient
+from callqa.services.stages import (
     SCORE,
     SCORE_VERSION,
     StageKey,
@@ -42,11 +40,11 @@ from callqa.stages import (
     scorecards_for,
     transcribe_key,
 )
+from callqa.support.batching import chunks
+from callqa.support.gc_pause import gc_paused
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[str, int, int], None]
-"""`progress(call_id, done, total)` after each call."""
 Outcome = Literal["done", "skipped", "failed"]
 """`done`: the stage ran. `skipped`: already done under the same key (or the call is no
 longer this run's). `failed`: bad input; the call is stored failed with its reason."""
@@ -116,7 +114,7 @@ def claimed_batch(sessions: sessionmaker[Session], settings: Settings, worker: s
     with sessions() as session:
         calls = claims.claimed_calls(session, worker)
         audio = [c for c in calls if c.source == "audio"]
-        done = claims.done_contents(session, (c.content_sha256 for c in audio), key.stage,
+        done = store.done_contents(session, (c.content_sha256 for c in audio), key.stage,
                                     key.version, key.options_hash)
         stored = claims.with_transcript(session, (c.id for c in calls))
         needs = {c.call_id for c in calls if c.id not in stored
@@ -140,9 +138,9 @@ def transcribe_stage(sessions: sessionmaker[Session], call_id: str, settings: Se
     Bad input (a corrupt recording, broken metadata) marks the call failed with the reason.
     Anything else (the database or the archive out of reach) is raised: the caller may retry.
     """
-    from callqa.models.archive import local_copy
     from callqa.pipeline.calls import transcribe_call
     from callqa.pipeline.transcribe import get_transcriber
+    from callqa.services.archive import local_copy
 
     key = transcribe_key(settings)
     with sessions() as session:
@@ -194,7 +192,7 @@ def score_stage(sessions: sessionmaker[Session], call_ids: Sequence[str], settin
         calls = claims.calls_by_id(session, call_ids)
         pks = [call.id for call in calls.values()]
         texts = store.transcript_texts(session, pks)
-        done = claims.done_keys(session, (c.content_sha256 for c in calls.values()), SCORE,
+        done = store.done_keys(session, (c.content_sha256 for c in calls.values()), SCORE,
                                 SCORE_VERSION)
         scored = store.scored_with(session, pks)
         results: list[tuple[Call, ScoreResult, str | None, StageKey]] = []
@@ -249,29 +247,50 @@ def fail_call(sessions: sessionmaker[Session], call_id: str, reason: str) -> Non
             session.commit()
 
 
+@dataclass(frozen=True)
+class Step:
+    """One unit of work: transcribe one call, or score one or more calls."""
+
+    kind: Literal["transcribe", "score"]
+    call_ids: list[str]
+    after: int | None = None
+    """Index of the step this one waits for (a call's scoring waits for its transcription)."""
+
+
+def work_plan(batch: Batch, score_chunk_size: int) -> list[Step]:
+    """The steps of a claimed batch, in order: each call to transcribe followed by its
+    scoring, then the calls that need only scoring, in chunks."""
+    steps: list[Step] = []
+    for call_id in batch.transcribe:
+        steps.append(Step("transcribe", [call_id]))
+        steps.append(Step("score", [call_id], after=len(steps) - 1))
+    steps.extend(Step("score", list(chunk))
+                 for chunk in chunks(batch.score, score_chunk_size))
+    return steps
+
+
 def process_calls(
     sessions: sessionmaker[Session], settings: Settings, limit: int | None = None,
-    progress: Progress | None = None,
+    progress: Progress = no_progress,
 ) -> ProcessReport:
     """The plain loop: claim pending calls, transcribe those that need it, score them all."""
     batch = claim_batch(sessions, settings, limit)
     report = ProcessReport(requeued=batch.requeued)
+    failed: set[str] = set()
     done = 0
-    for call_id in batch.transcribe:
-        outcome, reason = transcribe_stage(sessions, call_id, settings, batch.worker)
-        report.add_transcription(call_id, outcome, reason)
-        if outcome != "failed":
-            report.add_scores(score_stage(sessions, [call_id], settings, batch.worker))
-        done += 1
-        if progress is not None:
-            progress(call_id, done, len(batch))
-    size = settings.flows.score_chunk_size
-    for start in range(0, len(batch.score), size):
-        chunk = batch.score[start:start + size]
-        report.add_scores(score_stage(sessions, chunk, settings, batch.worker))
-        done += len(chunk)
-        if progress is not None:
-            progress(chunk[-1], done, len(batch))
+    for step in work_plan(batch, settings.flows.score_chunk_size):
+        if step.kind == "transcribe":
+            outcome, reason = transcribe_stage(sessions, step.call_ids[0], settings,
+                                               batch.worker)
+            report.add_transcription(step.call_ids[0], outcome, reason)
+            if outcome == "failed":
+                failed.add(step.call_ids[0])
+            continue
+        scored = [call_id for call_id in step.call_ids if call_id not in failed]
+        if scored:
+            report.add_scores(score_stage(sessions, scored, settings, batch.worker))
+        done += len(step.call_ids)
+        progress("process", done, len(batch))
     for call_id, reason in report.failed:
         logger.warning("call %s failed: %s", call_id, reason)
     return report
@@ -300,42 +319,3 @@ def _fail(session: Session, call_id: str, key: StageKey | None, reason: str) -> 
     if key is not None:
         store.record_stage(session, call.content_sha256, *_key(key), "failed", reason)
     return "failed"
-
-
-@dataclass
-class Analysis:
-    period: tuple[date, date]
-    calls: int
-    fcr_counts: dict[str, int]
-    flags: list[Flag]
-    process_issues: list[ProcessIssue]
-    queue_size: int
-
-
-def analyse_period(
-    sessions: sessionmaker[Session], settings: Settings, start: date | None = None,
-    end: date | None = None,
-) -> Analysis:
-    """FCR, flags, process issues and the review queue for calls started in [start, end]."""
-    begin = datetime.combine(start, time.min, UTC) if start else None
-    finish = datetime.combine(end, time.max, UTC) if end else None
-    with sessions() as session:
-        calls = store.calls_frame(session, begin, finish)
-        criteria = store.criterion_frame(session, begin, finish)
-        if calls.empty:
-            period = (start or date.today(), end or date.today())
-            return Analysis(period, 0, {}, [], [], 0)
-        period = (start or calls["started_at"].min().date(),
-                  end or calls["started_at"].max().date())
-        fcr = compute_fcr(calls, settings.fcr, as_of=finish)
-        store.save_fcr_frame(session, fcr)
-        calls = calls.assign(fcr_status=fcr["fcr_status"].to_numpy(),
-                             callback_call_id=fcr["callback_call_id"].to_numpy())
-        flags = fcr_flags(calls, period, settings.flags)
-        weak, issues = criterion_flags(criteria, period, settings.flags)
-        store.save_flags(session, [*flags, *weak], period)
-        queue = review_queue(calls, criteria, [*flags, *weak], settings.review)
-        store.save_review_items(session, queue, period)
-        session.commit()
-    counts = {str(k): int(v) for k, v in fcr["fcr_status"].value_counts().items()}
-    return Analysis(period, len(calls), counts, [*flags, *weak], issues, len(queue))

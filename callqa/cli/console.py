@@ -1,0 +1,117 @@
+"""What every command shares: the one pair of consoles, progress bars, tables, JSON lines,
+common options and their parsing. Nothing here knows about calls."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from callqa.configs.settings import Settings, load_settings
+
+err = Console(stderr=True)
+out = Console()
+
+DatabaseOption = Annotated[
+    str | None, typer.Option("--database", help="Database URL (default: CALLQA_DATABASE_URL "
+                             "or sqlite:///callqa.db).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+StartOption = Annotated[str | None, typer.Option("--from", help="Period start, YYYY-MM-DD.")]
+EndOption = Annotated[str | None, typer.Option("--to", help="Period end, YYYY-MM-DD.")]
+
+
+def settings_with(
+    model: str | None = None,
+    device: str | None = None,
+    language: str | None = None,
+    diarization: str | None = None,
+    speakers: int | None = None,
+) -> Settings:
+    """The settings, with the command line's overrides, and logging at their level."""
+    settings = load_settings()
+    if diarization is not None or speakers is not None:
+        changes = {"backend": diarization, "num_speakers": speakers}
+        diarization_settings = settings.diarization.model_validate(
+            {**settings.diarization.model_dump(),
+             **{k: v for k, v in changes.items() if v is not None}}
+        )
+        settings = settings.model_copy(update={"diarization": diarization_settings})
+    changes = {
+        key: value
+        for key, value in (("model", model), ("device", device), ("language", language))
+        if value is not None
+    }
+    if changes:
+        transcription = settings.transcription.model_validate(
+            {**settings.transcription.model_dump(), **changes}
+        )
+        settings = settings.model_copy(update={"transcription": transcription})
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-02",
+                                 param_hint=option) from exc
+
+
+def print_json(records: Iterable[BaseModel | dict[str, Any]]) -> None:
+    for record in records:
+        data = record.model_dump(mode="json") if isinstance(record, BaseModel) else record
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def table(title: str, columns: list[str], rows: Iterable[Iterable[object]]) -> Table:
+    shown = Table(title=title)
+    for column in columns:
+        shown.add_column(column)
+    for row in rows:
+        shown.add_row(*("" if v is None else str(v) for v in row))
+    return shown
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+def quiet_prefect() -> None:
+    """Prefect's console log at callqa's level (WARNING by default: the progress bar says
+    the rest); set PREFECT_LOGGING_LEVEL=INFO to see every task run."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", load_settings().log_level)
+
+
+@contextmanager
+def flow_progress(description: str) -> Iterator[Callable[[str, float, float], None]]:
+    """A progress bar fed by the flows' progress reports while the block runs."""
+    from callqa.flows.runtime import add_progress_hook, remove_progress_hook
+
+    with progress_bar() as bar:
+        task = bar.add_task(description, total=None)
+
+        def hook(_step: str, done: float, total: float, /) -> None:
+            bar.update(task, completed=done, total=total)
+
+        add_progress_hook(hook)
+        try:
+            yield hook
+        finally:
+            remove_progress_hook(hook)

@@ -1,0 +1,107 @@
+"""Period analysis: FCR over a period's calls, agent flags, process issues and the review
+queue (stored for the review tools), and the read-only views built on the same frames:
+suggested calls for team leaders and the per-agent and per-team report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+import pandas as pd
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.configs.settings import Settings
+from callqa.domain.review import Flag, ProcessIssue, ReportRow, ReviewItem, Suggestion
+from callqa.models import store
+from callqa.scoring.fcr import compute_fcr
+from callqa.scoring.flags import criterion_flags, fcr_flags
+from callqa.scoring.review import report as build_report
+from callqa.scoring.review import review_queue
+from callqa.scoring.review import suggestions as suggest
+
+
+@dataclass
+class Analysis:
+    period: tuple[date, date]
+    calls: int
+    fcr_counts: dict[str, int]
+    flags: list[Flag]
+    process_issues: list[ProcessIssue]
+    queue_size: int
+
+
+def analyse_period(
+    sessions: sessionmaker[Session], settings: Settings, start: date | None = None,
+    end: date | None = None,
+) -> Analysis:
+    """FCR, flags, process issues and the review queue for calls started in [start, end]."""
+    begin, finish = _bounds(start, end)
+    with sessions() as session:
+        calls = store.calls_frame(session, begin, finish)
+        criteria = store.criterion_frame(session, begin, finish)
+        if calls.empty:
+            period = (start or date.today(), end or date.today())
+            return Analysis(period, 0, {}, [], [], 0)
+        period = (start or calls["started_at"].min().date(),
+                  end or calls["started_at"].max().date())
+        fcr = compute_fcr(calls, settings.fcr, as_of=finish)
+        store.save_fcr_frame(session, fcr)
+        calls = calls.assign(fcr_status=fcr["fcr_status"].to_numpy(),
+                             callback_call_id=fcr["callback_call_id"].to_numpy())
+        flags = fcr_flags(calls, period, settings.flags)
+        weak, issues = criterion_flags(criteria, period, settings.flags)
+        store.save_flags(session, [*flags, *weak], period)
+        queue = review_queue(calls, criteria, [*flags, *weak], settings.review)
+        store.save_review_items(session, queue, period)
+        session.commit()
+    counts = {str(k): int(v) for k, v in fcr["fcr_status"].value_counts().items()}
+    return Analysis(period, len(calls), counts, [*flags, *weak], issues, len(queue))
+
+
+def _bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    return (datetime.combine(start, time.min, UTC) if start else None,
+            datetime.combine(end, time.max, UTC) if end else None)
+
+
+def period_frames(sessions: sessionmaker[Session], settings: Settings,
+                  start: date | None = None, end: date | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The period's calls (with their FCR status) and their criterion results."""
+    begin, finish = _bounds(start, end)
+    with sessions() as session:
+        calls = store.calls_frame(session, begin, finish)
+        criteria = store.criterion_frame(session)
+    fcr = compute_fcr(calls, settings.fcr)
+    calls = calls.assign(fcr_status=fcr["fcr_status"].to_numpy())
+    return calls, criteria[criteria["call_id"].isin(calls["call_id"])]
+
+
+def queued_reviews(sessions: sessionmaker[Session], limit: int,
+                   agent_id: str | None = None) -> list[ReviewItem]:
+    """The stored review queue (from the last analysis), best first."""
+    with sessions() as session:
+        return store.review_queue(session, limit=limit, agent_id=agent_id)
+
+
+def suggested_calls(sessions: sessionmaker[Session], settings: Settings,
+                    agent_id: str | None = None, team_id: str | None = None,
+                    start: date | None = None, end: date | None = None) -> list[Suggestion]:
+    """Calls a team leader should listen to, for one agent, a team's agents or everyone."""
+    calls, criteria = period_frames(sessions, settings, start, end)
+    agents: Sequence[str]
+    if agent_id is not None:
+        agents = [agent_id]
+    elif team_id is not None:
+        agents = sorted(calls.loc[calls["team_id"] == team_id, "agent_id"].dropna().unique())
+    else:
+        agents = sorted(calls["agent_id"].dropna().unique())
+    return [s for agent in agents
+            for s in suggest(calls, criteria, agent, settings.review.suggestions_per_agent)]
+
+
+def period_report(sessions: sessionmaker[Session], settings: Settings,
+                  start: date | None = None, end: date | None = None) -> list[ReportRow]:
+    """Per agent and team: calls, handle time, score, compliance, FCR, against the centre."""
+    calls, _ = period_frames(sessions, settings, start, end)
+    return build_report(calls)

@@ -1,0 +1,105 @@
+"""Scoring files: one transcript file against its scorecard (`callqa score`), and checking
+scorecard files (`callqa scorecards validate`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from callqa.domain.errors import CallqaError, ScorecardProblem, TranscriptFileError
+from callqa.domain.metadata import load_metadata, parse_metadata
+from callqa.domain.records import CallMetadata, Transcript
+from callqa.domain.scores import ScoreResult
+from callqa.scoring import Scorecard
+
+
+def load_transcript(path: Path) -> Transcript:
+    """Read a `callqa.transcript/1` file; errors name the file and the fix."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TranscriptFileError(
+            path, f"cannot read the transcript ({exc.strerror})", "check the path"
+        ) from exc
+    try:
+        return Transcript.from_json(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or '(top level)'}: {error['msg']}"
+            for error in exc.errors()[:5]
+        )
+        raise TranscriptFileError(
+            path,
+            f"not a callqa.transcript/1 JSON file ({problems})",
+            "give the output of `callqa transcribe` (see docs/transcript-format.md)",
+        ) from exc
+
+
+def merged_metadata(
+    embedded: CallMetadata | None, path: Path | None, call_type: str | None
+) -> CallMetadata | None:
+    """The transcript's own metadata, with the fields of `--metadata` and `--call-type` over it."""
+    if path is None and call_type is None:
+        return embedded
+    fields = embedded.model_dump(exclude_unset=True) if embedded else {}
+    if path is not None:
+        fields |= load_metadata(path).model_dump(exclude_unset=True)
+    if call_type is not None:
+        fields["call_type"] = call_type
+    return parse_metadata(fields, path or "--call-type")
+
+
+def score_file(transcript: Path, metadata: Path | None = None, scorecard: Path | None = None,
+               call_type: str | None = None) -> ScoreResult:
+    """Score a transcript file against `scorecard`, or the bundled scorecard for its call
+    type (`call_type` and the `metadata` file's fields override the transcript's own)."""
+    from callqa.scoring.loading import choose_scorecard, load_scorecard
+    from callqa.scoring.score import score_call
+
+    call = load_transcript(transcript)
+    call_metadata = merged_metadata(call.metadata, metadata, call_type)
+    chosen = (
+        load_scorecard(scorecard)
+        if scorecard is not None
+        else choose_scorecard(call_metadata.call_type if call_metadata else None)
+    )
+    return score_call(call, chosen, call_metadata)
+
+
+@dataclass
+class ScorecardCheck:
+    """One scorecard file checked: the scorecard when it loads, and every problem found."""
+
+    file: Path
+    scorecard: Scorecard | None
+    problems: list[ScorecardProblem] = field(default_factory=list)
+
+
+def check_scorecard_files(paths: Sequence[Path]) -> list[ScorecardCheck]:
+    """Check scorecard files (or folders of them); two files may not claim one call type."""
+    from callqa.scoring.loading import check_scorecard
+
+    files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
+    if not files:
+        raise CallqaError(f"no scorecard files in {', '.join(map(str, paths))}")
+    checks: list[ScorecardCheck] = []
+    claimed: dict[str, Path] = {}
+    for file in files:
+        try:
+            scorecard, problems = check_scorecard(file.read_text(encoding="utf-8"), str(file))
+        except (OSError, UnicodeDecodeError) as exc:
+            unreadable = ScorecardProblem(str(file), None, "", f"unreadable ({exc})")
+            scorecard, problems = None, [unreadable]
+        if scorecard is not None:
+            for call_type in scorecard.call_types:
+                if call_type in claimed:
+                    problems.append(ScorecardProblem(
+                        str(file), None, "call_types",
+                        f"call type {call_type!r} is also claimed by {claimed[call_type]}",
+                    ))
+                claimed.setdefault(call_type, file)
+        checks.append(ScorecardCheck(file, scorecard, list(problems)))
+    return checks
