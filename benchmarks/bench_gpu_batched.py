@@ -1,11 +1,11 @@
 """GPU throughput of callqa's Whisper path: sequential WhisperModel vs BatchedInferencePipeline.
 
 Usage (GPU machine; scripts/gpu_stage.sh lays out the model, wheels and audio):
-    python3 benchmarks/bench_gpu_batched.py --model DIR --audio NPZ --device cuda \
+    python3 -m benchmarks.bench_gpu_batched --model DIR --audio NPZ --device cuda \
         --batch-sizes 1 4 8 16 --compute-types float16 int8_float16 --repeat 3 \
         --rounds 3 --budget-s 200 --json out.json
 Dry run on CPU (no GPU needed; CUDA-only compute types are skipped with a message):
-    python benchmarks/bench_gpu_batched.py --model DIR --audio NPZ --device cpu \
+    python -m benchmarks.bench_gpu_batched --model DIR --audio NPZ --device cpu \
         --compute-types int8 --batch-sizes 1 4 --repeat 1
 
 What runs: every channel of the audio (the HVB calls decoded by callqa's own decoder to 16 kHz,
@@ -53,7 +53,6 @@ Audio file (.npz, made by scripts/gpu_stage.sh): `names` (one per channel, `<sid
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
 import json
 import os
@@ -68,6 +67,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from callqa.support.hashing import file_sha256  # no pydantic: runs on the bare GPU machine
 
 SAMPLE_RATE = 16000
 
@@ -192,14 +193,6 @@ def load_channels(path: Path) -> list[Channel]:
             Channel(name, (data[f"ch{i}"].astype(np.float32) * np.float32(scale)))
             for i, name in enumerate(names)
         ]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def check_against_callqa() -> list[str]:
@@ -448,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     deadline = t_start + args.budget_s if args.budget_s > 0 else float("inf")
 
     if args.model_sha256:
-        digest = sha256_of(args.model / "model.bin")
+        digest = file_sha256(args.model / "model.bin")
         if digest != args.model_sha256:
             raise SystemExit(f"{args.model / 'model.bin'}: sha256 {digest}, expected "
                              f"{args.model_sha256}")

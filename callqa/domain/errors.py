@@ -20,6 +20,15 @@ class InputError(CallqaError):
         super().__init__(f"{self.path}: {cause}. Fix: {fix}")
 
 
+def read_input(path: Path, what: str, error: type[InputError]) -> bytes:
+    """The bytes of a user-supplied file; `error` names the file and the fix when it cannot
+    be read (`what`: "transcript", "metadata file"...)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise error(path, f"cannot read the {what} ({exc.strerror})", "check the path") from exc
+
+
 class AudioDecodeError(InputError):
     """The recording cannot be turned into audio samples."""
 

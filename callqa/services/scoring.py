@@ -9,7 +9,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from callqa.domain.errors import CallqaError, ScorecardProblem, TranscriptFileError
+from callqa.domain.errors import (
+    CallqaError,
+    ScorecardProblem,
+    TranscriptFileError,
+    read_input,
+)
 from callqa.domain.metadata import load_metadata, parse_metadata
 from callqa.domain.records import CallMetadata, Transcript
 from callqa.domain.scores import ScoreResult
@@ -18,12 +23,7 @@ from callqa.scoring import Scorecard
 
 def load_transcript(path: Path) -> Transcript:
     """Read a `callqa.transcript/1` file; errors name the file and the fix."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TranscriptFileError(
-            path, f"cannot read the transcript ({exc.strerror})", "check the path"
-        ) from exc
+    raw = read_input(path, "transcript", TranscriptFileError)
     try:
         return Transcript.from_json(raw)
     except ValidationError as exc:
