@@ -1,11 +1,23 @@
 """Load scorecard YAML files, report every problem with its file, line and field, and choose
-the scorecard for a call type. The bundled scorecards live in `callqa/configs/scorecards/`."""
+the scorecard for a call type. The bundled scorecards live in `callqa/configs/scorecards/`.
+
+A scorecard may say `extends: <id>`: it is then its parent with the child's fields over it,
+resolved here before validation (docs/score-format.md, "Inheritance"). Mappings merge key by
+key, a `null` removes an inherited key, lists of items with an `id` (sections, criteria) merge
+by id (`remove: true` drops an inherited item; new items come after the inherited ones), any
+other value replaces the parent's. `id`, `version` and `call_types` are never inherited. The
+parent is `<id>.yaml` beside the file, else the file there whose `id` is <id>, else the bundled
+scorecard <id>. Each problem names the file and line its text comes from.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +36,19 @@ from callqa.scoring.scorecard import (
 )
 
 DEFAULT_SCORECARD_ID = "default"
+EXTENDS = "extends"
+OWN_FIELDS = ("id", "version", "call_types")
+"""Fields a scorecard that extends another states itself: never inherited."""
+REMOVE = "remove"
+BUNDLED_SOURCE = "callqa/configs/scorecards"
 FieldPath = tuple[str | int, ...]
+Origin = tuple[str, int, FieldPath]
+"""(file, 1-based line, field path in that file) a value of a resolved scorecard comes from."""
 
 
 def load_scorecard(path: str | Path) -> Scorecard:
-    """Read and validate one scorecard file; `ScorecardError` lists every problem found."""
+    """Read and validate one scorecard file; `ScorecardError` lists every problem found. A
+    parent it `extends` is looked for beside it, then among the bundled scorecards."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -36,41 +56,53 @@ def load_scorecard(path: str | Path) -> Scorecard:
         cause = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
         problem = ScorecardProblem(str(path), None, "", f"cannot read the file ({cause})")
         raise ScorecardError(path, (problem,)) from exc
-    return parse_scorecard(text, str(path))
+    return parse_scorecard(text, str(path), folder=path.parent)
 
 
-def parse_scorecard(text: str, source: str = "<scorecard>") -> Scorecard:
-    scorecard, problems = check_scorecard(text, source)
+def parse_scorecard(
+    text: str, source: str = "<scorecard>", *, folder: Path | None = None
+) -> Scorecard:
+    """Validate scorecard `text`; `folder` is where a parent it `extends` is looked for
+    (default: beside `source` when that names a file; the bundled scorecards in any case)."""
+    scorecard, problems = check_scorecard(text, source, folder=folder)
     if scorecard is None or problems:
         raise ScorecardError(source, tuple(problems))
     return scorecard
 
 
-def check_scorecard(text: str, source: str) -> tuple[Scorecard | None, list[ScorecardProblem]]:
-    """The scorecard (None when it does not validate) and every problem found in `text`."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        detail = getattr(exc, "problem", None) or str(exc)
-        return None, [ScorecardProblem(source, line, "(yaml)", f"YAML syntax error: {detail}")]
-    lines: dict[FieldPath, int] = {}
-    problems = (
-        [
-            ScorecardProblem(source, line, _dotted(path), message)
-            for path, line, message in _index_lines(root, (), lines)
-        ]
-        if root is not None
-        else []
-    )
+def check_scorecard(
+    text: str, source: str, *, folder: Path | None = None
+) -> tuple[Scorecard | None, list[ScorecardProblem]]:
+    """The scorecard (None when it does not validate) and every problem found in `text`, or
+    in the scorecards it extends (`folder`: as in `parse_scorecard`)."""
+    if folder is None and Path(source).is_file():
+        folder = Path(source).parent
+    key = str(Path(source).resolve()) if folder is not None else source
+    return _check(text, source, folder, key)
+
+
+def _check(
+    text: str, source: str, folder: Path | None, key: str
+) -> tuple[Scorecard | None, list[ScorecardProblem]]:
+    document, problems = _read_document(text, source, key)
+    if document is None:
+        return None, problems
+    layer, more = _resolve(document, folder, ((key, source),))
+    problems += more
+    if layer is None:
+        return None, problems
+    data = layer.data
+    origins = layer.where.flatten()
+    extended = EXTENDS in document.data
 
     def problem(path: FieldPath, message: str) -> ScorecardProblem:
-        return ScorecardProblem(source, _line_of(path, lines), _dotted(path), message)
+        """Named by the file, line and field path its text comes from (for an inherited
+        part, in the parent's file: its index there may differ from the resolved one)."""
+        file, line, at = _origin_of(path, origins)
+        if file != source:
+            message += f" (inherited by {source})"
+        return ScorecardProblem(file, line, _dotted(at), message)
 
-    if not isinstance(data, dict):
-        return None, [*problems, problem((), "a scorecard is a YAML mapping (id, version, ...)")]
     problems += [problem(path, message) for path, message in _structure_problems(data)]
     try:
         scorecard = Scorecard.model_validate(data)
@@ -96,6 +128,11 @@ def check_scorecard(text: str, source: str) -> tuple[Scorecard | None, list[Scor
                 )
             else:
                 message = error["msg"].removeprefix("Value error, ")
+            if extended and error["type"] == "missing" and len(path) == 1 and path[0] in OWN_FIELDS:
+                message += (
+                    f" (not inherited: a scorecard that extends another states its own"
+                    f" {', '.join(OWN_FIELDS)})"
+                )
             problems.append(problem(path, message))
         return None, problems
     problems += [problem(path, message) for path, message in _language_problems(scorecard)]
@@ -109,6 +146,306 @@ def check_scorecard_file(path: str | Path) -> list[ScorecardProblem]:
     except ScorecardError as exc:
         return list(exc.problems)
     return []
+
+
+# --- reading one file -------------------------------------------------------------------------
+
+
+@dataclass
+class _Where:
+    """Where each part of a (resolved) scorecard comes from: a tree shaped like its data."""
+
+    origin: Origin
+    parts: dict[str | int, _Where] = dataclass_field(default_factory=dict)
+
+    def part(self, key: str | int) -> _Where:
+        file, line, path = self.origin
+        return self.parts.get(key) or _Where((file, line, (*path, key)))
+
+    def flatten(self) -> dict[FieldPath, Origin]:
+        found: dict[FieldPath, Origin] = {}
+        pending: list[tuple[FieldPath, _Where]] = [((), self)]
+        while pending:
+            path, where = pending.pop()
+            found[path] = where.origin
+            pending += [((*path, key), part) for key, part in where.parts.items()]
+        return found
+
+
+@dataclass
+class _Document:
+    """One scorecard file as parsed (a mapping), not yet resolved or validated."""
+
+    source: str
+    key: str
+    """Identifies the file in an `extends` chain (its resolved path)."""
+    data: dict[str, Any]
+    where: _Where
+
+    def line_of(self, path: FieldPath) -> int:
+        where = self.where
+        for part in path:
+            where = where.part(part)
+        return where.origin[1]
+
+
+@dataclass
+class _Layer:
+    data: dict[str, Any]
+    where: _Where
+
+
+def _read_document(
+    text: str, source: str, key: str
+) -> tuple[_Document | None, list[ScorecardProblem]]:
+    """The parsed file (None when it is not YAML or not a mapping), and its duplicate keys."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = getattr(exc, "problem", None) or str(exc)
+        return None, [ScorecardProblem(source, line, "(yaml)", f"YAML syntax error: {detail}")]
+    lines: dict[FieldPath, int] = {}
+    problems = (
+        [
+            ScorecardProblem(source, line, _dotted(path), message)
+            for path, line, message in _index_lines(root, (), lines)
+        ]
+        if root is not None
+        else []
+    )
+    if not isinstance(data, dict):
+        line = lines.get(())
+        problem = ScorecardProblem(
+            source, line, "", "a scorecard is a YAML mapping (id, version, ...)"
+        )
+        return None, [*problems, problem]
+    where = _Where((source, lines[()], ()))
+    for path, line in sorted(lines.items(), key=lambda item: len(item[0])):
+        node = where  # every prefix of `path` is in `lines`, shorter paths first
+        for part in path[:-1]:
+            node = node.part(part)
+        if path:
+            node.parts[path[-1]] = _Where((source, line, path))
+    return _Document(source, key, data, where), problems
+
+
+# --- inheritance ------------------------------------------------------------------------------
+
+
+def _resolve(
+    document: _Document, folder: Path | None, chain: tuple[tuple[str, str], ...]
+) -> tuple[_Layer | None, list[ScorecardProblem]]:
+    """The document with every scorecard it extends merged under it (None: unresolvable).
+    `chain`: (key, source) of the documents being resolved, this one last."""
+    if EXTENDS not in document.data:
+        return _Layer(document.data, document.where), []
+    parent_id = document.data[EXTENDS]
+    line = document.line_of((EXTENDS,))
+
+    def failed(
+        message: str, earlier: Iterable[ScorecardProblem] = ()
+    ) -> tuple[None, list[ScorecardProblem]]:
+        return None, [*earlier, ScorecardProblem(document.source, line, EXTENDS, message)]
+
+    if not isinstance(parent_id, str) or not parent_id:
+        return failed("name the id of the scorecard this one builds on, e.g. `extends: default`")
+    found = _find_parent(parent_id, folder, document.key)
+    if found is None:
+        beside = f"no file in {folder}" if folder is not None else "no file beside it"
+        bundled = ", ".join(name.removesuffix(".yaml") for name in _bundled_files())
+        return failed(
+            f"no scorecard with id {parent_id!r} to extend: {beside} and no bundled scorecard"
+            f" ({bundled}) has it. Fix: add {parent_id}.yaml beside this file, or name an"
+            " existing id"
+        )
+    parent_key, parent_source, parent_text, parent_folder = found
+    keys = [key for key, _ in chain]
+    if parent_key in keys:
+        cycle = [source for _, source in chain[keys.index(parent_key):]]
+        return failed(
+            f"extends cycle: {' -> '.join([*cycle, parent_source])}. Fix: remove `extends`"
+            " from one of them"
+        )
+    if parent_text is None:
+        return failed(f"cannot read {parent_source} (UTF-8 text), which it extends")
+    parent_document, problems = _read_document(parent_text, parent_source, parent_key)
+    if parent_document is None or problems:
+        return failed(
+            f"{parent_source}, which it extends, has problems (listed); fix them first", problems
+        )
+    parent, problems = _resolve(parent_document, parent_folder,
+                                (*chain, (parent_key, parent_source)))
+    if parent is None:
+        return failed(f"{parent_source}, which it extends, cannot be resolved (see above)",
+                      problems)
+    inherited = {k: v for k, v in parent.data.items() if k not in OWN_FIELDS}
+    inherited_where = _Where(
+        parent.where.origin, {k: w for k, w in parent.where.parts.items() if k not in OWN_FIELDS}
+    )
+    own = {k: v for k, v in document.data.items() if k != EXTENDS}
+    merge = _Merge()
+    data, where = merge.value(inherited, inherited_where, own, document.where)
+    return _Layer(data, where), [*problems, *merge.problems]
+
+
+def _find_parent(
+    parent_id: str, folder: Path | None, child_key: str
+) -> tuple[str, str, str | None, Path | None] | None:
+    """(key, source, text (None: unreadable), folder) of the scorecard `parent_id`:
+    `<id>.yaml` in `folder`, else the file there whose `id` is `parent_id`, else the bundled
+    one; never the child itself (so your own `default.yaml` may extend the bundled one)."""
+    if folder is not None:
+        named = folder / f"{parent_id}.yaml"
+        others = sorted(path for path in folder.glob("*.yaml") if path != named)
+        for path in (named, *others):
+            key = str(path.resolve())
+            if key == child_key or not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                if path == named:  # reported as the parent's problem
+                    return key, str(path), None, folder
+                continue
+            declared = _declared_id(text)
+            if declared == parent_id or (path == named and not isinstance(declared, str)):
+                return key, str(path), text, folder
+    for name, entry in _bundled_files().items():
+        key = f"{BUNDLED_SOURCE}/{name}"
+        if key != child_key:
+            text = entry.read_text(encoding="utf-8")
+            if _declared_id(text) == parent_id:
+                return key, key, text, None
+    return None
+
+
+def _declared_id(text: str) -> Any:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return data.get("id") if isinstance(data, dict) else None
+
+
+class _Merge:
+    """A child's fields merged over its parent's, with where each resolved value comes from.
+    `problems`: misuse of `remove` and duplicate ids, in the child's file."""
+
+    def __init__(self) -> None:
+        self.problems: list[ScorecardProblem] = []
+
+    def value(
+        self, parent: Any, parent_where: _Where, child: Any, child_where: _Where
+    ) -> tuple[Any, _Where]:
+        if isinstance(parent, dict) and isinstance(child, dict):
+            data: dict[Any, Any] = {}
+            parts: dict[str | int, _Where] = {}
+            for key, value in parent.items():
+                if key not in child:
+                    data[key], parts[key] = value, parent_where.part(key)
+                elif child[key] is not None:  # null: the inherited key is removed
+                    data[key], parts[key] = self.value(
+                        value, parent_where.part(key), child[key], child_where.part(key)
+                    )
+            for key, value in child.items():
+                if key not in parent and value is not None:
+                    data[key], parts[key] = value, child_where.part(key)
+            return data, _Where(child_where.origin, parts)
+        if isinstance(child, list) and _keyed(parent):
+            return self.items(parent, parent_where, child, child_where)
+        return child, child_where
+
+    def items(
+        self, parent: list[Any], parent_where: _Where, child: list[Any], child_where: _Where
+    ) -> tuple[list[Any], _Where]:
+        """Items merged by `id`: the parent's in order (overridden in place, or removed), then
+        the child's new ones in order."""
+        positions: dict[str, int] = {}
+        for index, item in enumerate(parent):
+            positions.setdefault(item["id"], index)
+        plan: list[tuple[int | None, int | None]] = [(index, None) for index in range(len(parent))]
+        removed: set[int] = set()
+        seen: dict[str, int] = {}
+        for index, item in enumerate(child):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(item_id, str):
+                plan.append((None, index))  # validation says what is wrong with it
+                continue
+            here = child_where.part(index)
+            if item_id in seen:
+                self._problem(here.part("id"), f"id {item_id!r} again (first on line"
+                                               f" {seen[item_id]}): merge the two")
+                continue
+            seen[item_id] = here.origin[1]
+            remove = item.get(REMOVE, False)
+            if not isinstance(remove, bool):
+                self._problem(here.part(REMOVE), "`remove: true` drops the inherited item;"
+                                                 " nothing else is allowed")
+                continue
+            if remove and set(item) - {"id", REMOVE}:
+                extra = ", ".join(sorted(str(k) for k in set(item) - {"id", REMOVE}))
+                self._problem(here.part(REMOVE),
+                              f"an item with `remove: true` has only its id; drop {extra}")
+                continue
+            if item_id not in positions:
+                if remove:
+                    self._problem(here.part(REMOVE),
+                                  f"nothing to remove: no inherited item has id {item_id!r}")
+                else:
+                    plan.append((None, index))
+                continue
+            if remove:
+                removed.add(positions[item_id])
+            else:
+                plan[positions[item_id]] = (positions[item_id], index)
+        data: list[Any] = []
+        parts: dict[str | int, _Where] = {}
+        for parent_index, child_index in plan:
+            if parent_index in removed:
+                continue
+            at = len(data)
+            if child_index is None:
+                assert parent_index is not None
+                value, where = parent[parent_index], parent_where.part(parent_index)
+            elif parent_index is None:
+                value, where = child[child_index], child_where.part(child_index)
+            else:
+                value, where = self._item(parent[parent_index], parent_where.part(parent_index),
+                                          child[child_index], child_where.part(child_index))
+            if child_index is not None and isinstance(value, dict) and REMOVE in value:
+                value = {k: v for k, v in value.items() if k != REMOVE}
+            data.append(value)
+            parts[at] = where
+        return data, _Where(child_where.origin, parts)
+
+    def _item(
+        self, parent: dict[str, Any], parent_where: _Where, child: dict[str, Any],
+        child_where: _Where,
+    ) -> tuple[Any, _Where]:
+        """An overridden item: merged field by field, unless the child changes its `kind`
+        (then the child's item replaces the parent's whole)."""
+        if "kind" in child and child["kind"] != parent.get("kind"):
+            return child, child_where
+        return self.value(parent, parent_where, child, child_where)
+
+    def _problem(self, where: _Where, message: str) -> None:
+        file, line, path = where.origin
+        self.problems.append(ScorecardProblem(file, line, _dotted(path), message))
+
+
+def _keyed(value: Any) -> bool:
+    """A list of items with an `id` (sections, criteria): merged by id, not replaced."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in value)
+    )
+
+
+# --- field paths and lines --------------------------------------------------------------------
 
 
 def _index_lines(
@@ -133,12 +470,14 @@ def _index_lines(
             yield from _index_lines(item, (*path, index), lines)
 
 
-def _line_of(path: FieldPath, lines: dict[FieldPath, int]) -> int | None:
-    """The line of the deepest part of `path` that exists in the file."""
+def _origin_of(path: FieldPath, origins: dict[FieldPath, Origin]) -> Origin:
+    """The file and line of the deepest part of `path` that exists in the scorecard, and
+    `path` as a field path in that file."""
     for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return None
+        if path[:end] in origins:
+            file, line, at = origins[path[:end]]
+            return file, line, (*at, *path[end:])
+    raise AssertionError("the root of a scorecard has an origin")
 
 
 def _data_path(loc: Sequence[str | int], data: Any) -> FieldPath:
@@ -248,20 +587,27 @@ def _terms(alternative: str | NearPhrase | RegexPhrase) -> Iterable[str]:
 # --- the bundled scorecards -------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def bundled_scorecards() -> tuple[Scorecard, ...]:
-    """The scorecards shipped in `callqa/configs/scorecards/`, loaded and validated once."""
+def _bundled_files() -> dict[str, Traversable]:
+    """The bundled scorecard files by name, in name order."""
     folder = resources.files("callqa") / "configs" / "scorecards"
     found = sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".yaml")),
         key=lambda entry: entry.name,
     )
-    return tuple(
-        parse_scorecard(
-            entry.read_text(encoding="utf-8"), f"callqa/configs/scorecards/{entry.name}"
-        )
-        for entry in found
-    )
+    return {entry.name: entry for entry in found}
+
+
+@lru_cache(maxsize=1)
+def bundled_scorecards() -> tuple[Scorecard, ...]:
+    """The scorecards shipped in `callqa/configs/scorecards/`, loaded and validated once."""
+    scorecards = []
+    for name, entry in _bundled_files().items():
+        source = f"{BUNDLED_SOURCE}/{name}"
+        scorecard, problems = _check(entry.read_text(encoding="utf-8"), source, None, source)
+        if scorecard is None or problems:
+            raise ScorecardError(source, tuple(problems))
+        scorecards.append(scorecard)
+    return tuple(scorecards)
 
 
 def folder_scorecards(folder: str | Path) -> tuple[Scorecard, ...]:
