@@ -5,8 +5,9 @@ Usage: .venv/bin/python -m benchmarks.bench_reprocess [--calls 100000] [--reuse]
 
 Data: `--calls` audio calls in a SQLite file (benchmarks/.data/reprocess-<N>.db, rebuilt
 unless --reuse), each with a stored 5-minute transcript of about 750 words (cycled from 300
-synthetic ones built as in bench_scoring), a finished `transcribe` stage under the current
-settings' key, and a current score with its criterion rows from the bundled scorecards.
+synthetic ones: tests.factories.synthetic_call, as in bench_scoring), a finished `transcribe`
+stage under the current settings' key, and a current score with its criterion rows from the
+bundled scorecards.
 
 Runs, each after a scorecard change (a copy of the bundled scorecards with a new version):
 1. the `reprocess` flow (Prefect's temporary server, the thread-pool task runner);
@@ -28,7 +29,6 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select
 
-from benchmarks.bench_scoring import synthetic_call
 from callqa.configs.settings import Settings
 from callqa.domain.records import CallMetadata, ChannelLayout
 from callqa.models.base import table_of, utc_now
@@ -38,6 +38,7 @@ from callqa.models.result_tables import CriterionRow, ScoreRow
 from callqa.models.tables import Agent, Call, StageRun, Team, TranscriptRow
 from callqa.scoring import choose_scorecard, score_call
 from callqa.services.stages import transcribe_key
+from tests.factories import synthetic_call
 
 DATA = Path(__file__).resolve().parent / ".data"
 GOAL_SECONDS = 300.0

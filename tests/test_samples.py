@@ -13,8 +13,8 @@ import soundfile as sf
 
 from callqa.domain.metadata import load_metadata, sidecar_path
 from callqa.domain.records import Role, Transcript
-from tests.conftest import SAMPLES
-from tests.invariants import assert_transcript_invariants
+from tests.helpers.invariants import assert_transcript_invariants
+from tests.helpers.paths import SAMPLES
 
 RECORDINGS = sorted(SAMPLES.glob("*.wav"))
 

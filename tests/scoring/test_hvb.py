@@ -12,8 +12,7 @@ from callqa.domain.records import CallMetadata, ChannelLayout, Role, Transcript
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
 from callqa.scoring import ScoreResult, choose_scorecard, score_call
-from tests.conftest import HVB_SIDS
-from tests.scoring_helpers import HVB_ACTS, human_label, hvb_metadata, hvb_reference
+from tests.helpers.hvb import HVB_ACTS, HVB_SIDS, human_label, hvb_metadata, hvb_reference
 
 AGREEING = tuple(HVB_ACTS)  # greeting, anything_else, closing
 

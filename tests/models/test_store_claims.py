@@ -21,9 +21,9 @@ from callqa.models import store_claims as claims
 from callqa.models.tables import Call, StageRun
 from callqa.services import processing as jobs
 from callqa.services.reprocessing import queue_reprocess
-from tests.store_fixtures import metadata, sha, transcript
+from tests.factories import billing_call, metadata, sha
+from tests.helpers.paths import BUNDLED_SCORECARDS
 
-pytest_plugins = ("tests.store_fixtures",)
 HOUR = timedelta(hours=1)
 
 
@@ -39,7 +39,7 @@ def _imported_calls(sessions: sessionmaker[Session], count: int, **fields: objec
             call, _ = store.upsert_call(session, meta, content_sha256=sha(n + 1),
                                         recording_uri=f"file:///t/c{n:03d}.json",
                                         source="transcript")
-            store.save_transcript(session, call, transcript(f"c{n:03d}", meta))
+            store.save_transcript(session, call, billing_call(f"c{n:03d}", meta))
 
 
 def _status(sessions: sessionmaker[Session]) -> dict[str, str]:
@@ -130,8 +130,7 @@ def test_reprocess_selects_by_date_agent_team_and_call_type(
     # A scorecard edit (a copy of the bundled ones with one version changed).
     cards = tmp_path / "cards"
     cards.mkdir()
-    bundled = Path(__file__).resolve().parents[1] / "callqa" / "configs" / "scorecards"
-    for card in bundled.glob("*.yaml"):
+    for card in BUNDLED_SCORECARDS.glob("*.yaml"):
         text = card.read_text()
         if card.name == "billing.yaml":
             text = text.replace("\nversion:", "\nversion: '9'\nold_version:", 1)

@@ -7,7 +7,8 @@ import pytest
 from callqa.domain.records import Role
 from callqa.scoring import Scorecard, score_call
 from callqa.scoring.matching import compiled_scorecard
-from tests.scoring_helpers import make_transcript, one_criterion, outcome
+from tests.factories import make_transcript
+from tests.helpers.scorecards import one_criterion, outcome
 
 A, C, U = Role.AGENT, Role.CUSTOMER, Role.UNKNOWN
 

@@ -13,10 +13,10 @@ from callqa.cli.scoring import score, scorecards_app
 from callqa.domain.errors import CallqaError
 from callqa.domain.records import CallMetadata, Role
 from callqa.scoring import ScorecardError, TranscriptFileError
-from tests.scoring_helpers import make_transcript
+from tests.factories import make_transcript
+from tests.helpers.paths import BUNDLED_SCORECARDS
 
 A, C = Role.AGENT, Role.CUSTOMER
-BUNDLED = Path(__file__).resolve().parent.parent / "callqa" / "configs" / "scorecards"
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -75,11 +75,11 @@ def test_call_type_and_scorecard_options(transcript_file: Path) -> None:
                                  "technical_support"])
     assert json.loads(result.stdout)["scorecard"]["id"] == "technical_support"
     result = runner.invoke(app, ["score", str(transcript_file), "--scorecard",
-                                 str(BUNDLED / "default.yaml")])
+                                 str(BUNDLED_SCORECARDS / "default.yaml")])
     data = json.loads(result.stdout)
     assert data["scorecard"]["id"] == "default" and data["call_type"] == "billing"
     result = runner.invoke(app, ["score", str(transcript_file), "--call-type", "sales",
-                                 "--scorecard", str(BUNDLED / "default.yaml")])
+                                 "--scorecard", str(BUNDLED_SCORECARDS / "default.yaml")])
     assert result.exit_code == 2 and "not both" in result.output
 
 
@@ -109,13 +109,14 @@ def test_score_errors_name_the_file_and_the_fix(tmp_path: Path, transcript_file:
 
 
 def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["scorecards", "validate", str(BUNDLED)])
+    result = runner.invoke(app, ["scorecards", "validate", str(BUNDLED_SCORECARDS)])
     assert result.exit_code == 0, result.output
     assert result.output.count("ok ") == 4
     bad = tmp_path / "bad.yaml"
-    bad.write_text((BUNDLED / "default.yaml").read_text().replace(
+    bad.write_text((BUNDLED_SCORECARDS / "default.yaml").read_text().replace(
         "kind: empathy", "kind: sympathy").replace("weight: 20, title: Empathy", "title: Empathy"))
-    result = runner.invoke(app, ["scorecards", "validate", str(bad), str(BUNDLED / "sales.yaml")])
+    result = runner.invoke(app, ["scorecards", "validate", str(bad),
+                                 str(BUNDLED_SCORECARDS / "sales.yaml")])
     assert isinstance(result.exception, CallqaError)
     assert "1 of 2 scorecard file(s) invalid" in str(result.exception)
     lines = [line for line in result.output.splitlines() if line.startswith("error")]
@@ -128,8 +129,9 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
 
 def test_validate_catches_two_scorecards_for_one_call_type(tmp_path: Path) -> None:
     copy = tmp_path / "billing_copy.yaml"
-    copy.write_text((BUNDLED / "billing.yaml").read_text().replace("id: billing", "id: copy"))
-    result = runner.invoke(app, ["scorecards", "validate", str(BUNDLED / "billing.yaml"),
+    copy.write_text((BUNDLED_SCORECARDS / "billing.yaml").read_text()
+                    .replace("id: billing", "id: copy"))
+    result = runner.invoke(app, ["scorecards", "validate", str(BUNDLED_SCORECARDS / "billing.yaml"),
                                  str(copy)])
     assert isinstance(result.exception, CallqaError)
     assert "call type 'billing' is also claimed by" in result.output

@@ -28,8 +28,6 @@ from callqa.models.migrate import (
     upgrade,
 )
 
-pytest_plugins = ("tests.store_fixtures",)
-
 
 def test_upgrade_from_empty_matches_the_orm(empty_engine: Engine) -> None:
     upgrade(empty_engine)

@@ -9,7 +9,8 @@ import pytest
 from callqa.domain.records import CallMetadata, ConversationMetrics, Role, RoleMetrics
 from callqa.scoring import CriterionResult, Scorecard, score_call
 from callqa.scoring.names import name_similarity
-from tests.scoring_helpers import Turn, make_transcript, one_criterion
+from tests.factories import Turn, make_transcript
+from tests.helpers.scorecards import one_criterion
 
 A, C = Role.AGENT, Role.CUSTOMER
 

@@ -29,11 +29,9 @@ from callqa.models.migrate import upgrade
 from callqa.models.tables import Call
 from callqa.services.archive import local_copy, read_bytes
 from callqa.services.ingest import ingest
-from tests.store_fixtures import metadata, transcript
+from tests.factories import billing_call, metadata
+from tests.helpers.paths import SAMPLES
 
-pytest_plugins = ("tests.store_fixtures",)
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "calls"
 NAMES = [f"call_00{n}" for n in range(1, 8)]
 
 CallRow = tuple[str, str, dict[str, Any]]
@@ -100,7 +98,7 @@ def test_memory_manifest_resolves_paths_against_its_folder(
     fs.pipe_file(f"{memory_root}/audio/call_001.wav", (SAMPLES / "call_001.wav").read_bytes())
     fs.pipe_file(f"{memory_root}/batch/day/call_002.wav",
                  (SAMPLES / "call_002.wav").read_bytes())
-    chat = transcript("from-transcript", metadata("ignored-id", customer_id="c900")).to_json()
+    chat = billing_call("from-transcript", metadata("ignored-id", customer_id="c900")).to_json()
     fs.pipe_file(f"{memory_root}/batch/chat.json", chat.encode())
     lines = [{"call_id": "m-1", "agent_id": "a01", "audio": "../audio/call_001.wav"},
              {"audio": "day/call_002.wav", "customer_id": "c7"},

@@ -16,16 +16,20 @@ from callqa.models import store
 from callqa.models.base import Base
 from callqa.models.tables import Agent, Call, Customer, Team, TranscriptRow
 from callqa.services.ingest import IngestReport, ingest, local_path
-from tests.store_fixtures import metadata, transcript
-
-pytest_plugins = ("tests.store_fixtures",)
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "calls"
+from tests.factories import billing_call, metadata
+from tests.helpers.paths import SAMPLES
 
 
 def count(sessions: sessionmaker[Session], model: type[Base]) -> int:
     with sessions() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def copy_samples(folder: Path, copies: dict[str, str]) -> None:
+    """Copies sample recordings into `folder`: {path in the folder: sample call name}."""
+    for target, sample in copies.items():
+        (folder / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / f"{sample}.wav", folder / target)
 
 
 def write_manifest(path: Path, lines: list[object]) -> Path:
@@ -53,8 +57,7 @@ def test_folder_ingest_is_idempotent(sessions: sessionmaker[Session]) -> None:
 def test_a_recording_without_sidecar_is_named_after_its_file(
     sessions: sessionmaker[Session], tmp_path: Path,
 ) -> None:
-    (tmp_path / "day1").mkdir()
-    shutil.copy(SAMPLES / "call_003.wav", tmp_path / "day1" / "rec-42.WAV")
+    copy_samples(tmp_path, {"day1/rec-42.WAV": "call_003"})
     (tmp_path / "notes.txt").write_text("not a recording")
     report = ingest(sessions, tmp_path)
     assert report.added_call_ids == ["rec-42"]
@@ -66,8 +69,7 @@ def test_a_recording_without_sidecar_is_named_after_its_file(
 def test_bad_sidecars_and_empty_files_are_reported_and_the_rest_lands(
     sessions: sessionmaker[Session], tmp_path: Path,
 ) -> None:
-    shutil.copy(SAMPLES / "call_001.wav", tmp_path / "good.wav")
-    shutil.copy(SAMPLES / "call_002.wav", tmp_path / "bad.wav")
+    copy_samples(tmp_path, {"good.wav": "call_001", "bad.wav": "call_002"})
     (tmp_path / "bad.json").write_text('{"call_id": "b", "started_at": "2026-11-02T09:15:00"}')
     (tmp_path / "empty.wav").write_bytes(b"")
     report = ingest(sessions, tmp_path)
@@ -81,10 +83,8 @@ def test_bad_sidecars_and_empty_files_are_reported_and_the_rest_lands(
 def test_manifest_ingest_is_idempotent_and_stores_transcripts(
     sessions: sessionmaker[Session], tmp_path: Path,
 ) -> None:
-    (tmp_path / "audio").mkdir()
-    for name in ("call_001", "call_002"):
-        shutil.copy(SAMPLES / f"{name}.wav", tmp_path / "audio" / f"{name}.wav")
-    chat = transcript("from-transcript", metadata("ignored-id", customer_id="c900"))
+    copy_samples(tmp_path, {f"audio/{name}.wav": name for name in ("call_001", "call_002")})
+    chat = billing_call("from-transcript", metadata("ignored-id", customer_id="c900"))
     (tmp_path / "chat.json").write_text(chat.to_json(), encoding="utf-8")
     manifest = write_manifest(tmp_path / "calls.jsonl", [
         {"call_id": "m-1", "agent_id": "a01", "audio": "audio/call_001.wav"},
@@ -117,8 +117,7 @@ def test_manifest_ingest_is_idempotent_and_stores_transcripts(
 def test_bad_manifest_rows_are_reported_with_line_and_fix(
     sessions: sessionmaker[Session], tmp_path: Path,
 ) -> None:
-    shutil.copy(SAMPLES / "call_001.wav", tmp_path / "a.wav")
-    shutil.copy(SAMPLES / "call_002.wav", tmp_path / "b.wav")
+    copy_samples(tmp_path, {"a.wav": "call_001", "b.wav": "call_002"})
     (tmp_path / "broken.json").write_text('{"schema": "callqa.transcript/1", "language": "en"}')
     manifest = write_manifest(tmp_path / "m.jsonl", [
         {"call_id": "ok-1", "audio": "a.wav"},                          # 1

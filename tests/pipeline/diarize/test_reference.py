@@ -13,9 +13,9 @@ from callqa.pipeline.audio import decode_audio
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.diarize import Diarization, get_diarizer
 from callqa.pipeline.transcribe import Transcriber, speech_regions
-from tests.conftest import HVB_SIDS
-from tests.invariants import assert_transcript_invariants
-from tests.wer import corpus_wer
+from tests.helpers.hvb import HVB_SIDS
+from tests.helpers.invariants import assert_transcript_invariants
+from tests.helpers.wer import corpus_wer
 
 COLLAR = 0.25
 

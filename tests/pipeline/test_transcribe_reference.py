@@ -12,9 +12,9 @@ from callqa.configs.settings import Settings
 from callqa.domain.records import CallMetadata, ChannelLayout, Role
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
-from tests.conftest import HVB_SIDS
-from tests.invariants import assert_transcript_invariants
-from tests.wer import corpus_wer, wer
+from tests.helpers.hvb import HVB_SIDS
+from tests.helpers.invariants import assert_transcript_invariants
+from tests.helpers.wer import corpus_wer, wer
 
 pytestmark = pytest.mark.model
 

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from callqa.domain.records import CallMetadata, Role
 from callqa.scoring import ScoreResult, UnsupportedLanguageError, choose_scorecard, score_call
-from tests.scoring_helpers import make_transcript, one_criterion
+from tests.factories import Turn, make_transcript
+from tests.helpers.scorecards import one_criterion
 
 A, C = Role.AGENT, Role.CUSTOMER
 
 
 def outcomes(result: ScoreResult) -> dict[str, str]:
     return {c.id: c.outcome for c in result.criteria if c.kind != "metric"}
+
+
+def score_bundled(turns: Sequence[Turn], language: str, **names: str) -> ScoreResult:
+    """`turns` scored with the bundled default scorecard; `names` (customer_name, agent_name)
+    go into the call's metadata, none: no metadata."""
+    metadata = CallMetadata(**names, language=language) if names else None
+    return score_call(make_transcript(turns, language=language, metadata=metadata),
+                      choose_scorecard(None))
 
 
 # Written with Arabic-form letters (ي ك), ZWNJ and glued prefixes where a Persian ASR or
@@ -34,9 +45,7 @@ PERSIAN_POOR = [
 
 
 def test_persian_good_call() -> None:
-    metadata = CallMetadata(customer_name="علي رضایی", agent_name="مریم احمدی", language="fa")
-    result = score_call(make_transcript(PERSIAN_GOOD, language="fa", metadata=metadata),
-                        choose_scorecard(None))
+    result = score_bundled(PERSIAN_GOOD, "fa", customer_name="علي رضایی", agent_name="مریم احمدی")
     assert outcomes(result) == {
         "greeting": "pass", "greeting_by_name": "pass", "agent_introduction": "pass",
         "recording_disclosure": "pass", "empathy": "pass", "anything_else": "pass",
@@ -47,7 +56,7 @@ def test_persian_good_call() -> None:
 
 
 def test_persian_poor_call() -> None:
-    result = score_call(make_transcript(PERSIAN_POOR, language="fa"), choose_scorecard(None))
+    result = score_bundled(PERSIAN_POOR, "fa")
     assert outcomes(result) | {"greeting_by_name": "na"} == {
         "greeting": "fail", "greeting_by_name": "na", "agent_introduction": "fail",
         "recording_disclosure": "fail", "empathy": "fail", "anything_else": "fail",
@@ -74,18 +83,14 @@ CHINESE_POOR = [
 
 
 def test_chinese_good_call() -> None:
-    metadata = CallMetadata(customer_name="王芳", agent_name="李娜", language="zh")
-    result = score_call(make_transcript(CHINESE_GOOD, language="zh", metadata=metadata),
-                        choose_scorecard(None))
+    result = score_bundled(CHINESE_GOOD, "zh", customer_name="王芳", agent_name="李娜")
     assert set(outcomes(result).values()) == {"pass"}, outcomes(result)
     assert result.criterion("greeting_by_name").evidence[0].matched == ("王女士",)
     assert result.criterion("greeting").evidence[0].matched[0] == "您好"
 
 
 def test_chinese_poor_call() -> None:
-    metadata = CallMetadata(customer_name="王芳", language="zh")
-    result = score_call(make_transcript(CHINESE_POOR, language="zh", metadata=metadata),
-                        choose_scorecard(None))
+    result = score_bundled(CHINESE_POOR, "zh", customer_name="王芳")
     found = outcomes(result)
     assert found["prohibited_language"] == "fail" and result.critical_failed
     assert found["empathy"] == "fail" and found["resolution_confirmed"] == "fail"

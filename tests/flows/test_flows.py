@@ -34,9 +34,9 @@ from callqa.flows.reprocess import reprocess
 from callqa.models.result_tables import ScoreRow
 from callqa.models.tables import Call, StageRun, TranscriptRow
 from callqa.pipeline.model_files import bundled_model
-from callqa.services.store import sessions_for
-from tests.conftest import HVB_SIDS, REPO, SAMPLES
-from tests.scoring_helpers import hvb_metadata
+from callqa.services.store import close_stores, engine_for, sessions_for
+from tests.helpers.hvb import HVB_SIDS, hvb_metadata
+from tests.helpers.paths import BUNDLED_SCORECARDS, SAMPLES
 
 pytestmark = pytest.mark.model
 SAMPLE_IDS = sorted(p.stem for p in SAMPLES.glob("*.wav"))
@@ -129,7 +129,7 @@ def test_reprocess_after_a_scorecard_change_rescores_without_transcribing(
     sessions = sessions_for(url)
     before_scores, before_runs = _scores(sessions), _stage_runs(sessions, "transcribe")
     cards = tmp_path / "scorecards"
-    shutil.copytree(REPO / "callqa" / "configs" / "scorecards", cards)
+    shutil.copytree(BUNDLED_SCORECARDS, cards)
     for card in cards.glob("*.yaml"):
         card.write_text(re.sub(r"(?m)^version: .*$", "version: '2026.12'", card.read_text()))
     monkeypatch.setenv("CALLQA_SCORECARDS_DIR", str(cards))
@@ -197,11 +197,11 @@ def test_the_dask_task_runner_gives_the_same_results(
 
 def test_hvb_calls_end_scored_on_postgresql(shared_data: Path, postgres_url: str,
                                             tmp_path: Path) -> None:
-    engine = sessions_for(postgres_url).kw["bind"]
+    engine = engine_for(postgres_url)
     with engine.begin() as connection:  # a schema of its own: other tests reset `public`
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
-    sessions_for.cache_clear()
+    close_stores()
     derived = shared_data / "calls" / "hvb" / "derived"
     manifest = tmp_path / "hvb.jsonl"
     manifest.write_text("".join(json.dumps({
@@ -306,7 +306,7 @@ def test_the_reprocess_command_says_what_it_would_redo(processed_samples: Path,
                                                       tmp_path: Path) -> None:
     url = _copy_database(processed_samples, tmp_path / "cli.db")
     cards = tmp_path / "scorecards"
-    shutil.copytree(REPO / "callqa" / "configs" / "scorecards", cards)
+    shutil.copytree(BUNDLED_SCORECARDS, cards)
     sales = cards / "sales.yaml"
     sales.write_text(re.sub(r"(?m)^version: .*$", "version: '7'", sales.read_text()))
     env = {**os.environ, "CALLQA_SCORECARDS_DIR": str(cards)}

@@ -22,7 +22,7 @@ from callqa.scoring import (
 )
 from callqa.scoring.scorecard import Criterion, PhraseCriterion
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BUNDLED = REPO / "callqa" / "configs" / "scorecards"
 CHILDREN = ("billing", "sales", "technical_support")
 OWN_FIELDS = {"extends", "id", "version", "call_types", "sections", "criteria"}

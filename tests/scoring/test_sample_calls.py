@@ -10,7 +10,7 @@ from callqa.domain.metadata import load_metadata, sidecar_path
 from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
 from callqa.scoring import ScoreResult, choose_scorecard, score_call
-from tests.conftest import SAMPLES
+from tests.helpers.paths import SAMPLES
 
 pytestmark = pytest.mark.model
 

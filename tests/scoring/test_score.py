@@ -8,7 +8,8 @@ import pytest
 
 from callqa.domain.records import CallMetadata, Role
 from callqa.scoring import SCORE_SCHEMA, ScoreResult, parse_scorecard, score_call
-from tests.scoring_helpers import make_transcript, scorecard_yaml
+from tests.factories import make_transcript
+from tests.helpers.scorecards import scorecard_yaml
 
 A, C = Role.AGENT, Role.CUSTOMER
 

@@ -18,9 +18,7 @@ from callqa.models.result_tables import CriterionRow, FcrRow, FlagRow, ReviewIte
 from callqa.models.store_review import queue_select
 from callqa.models.tables import Agent, Call, Customer, TranscriptRow
 from callqa.scoring import choose_scorecard, score_call
-from tests.store_fixtures import metadata, sha, transcript
-
-pytest_plugins = ("tests.store_fixtures",)
+from tests.factories import billing_call, metadata, sha
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -58,8 +56,8 @@ def test_upsert_call_is_idempotent_and_links_people(sessions: sessionmaker[Sessi
 
 def test_save_score_twice_keeps_one_set_of_rows(sessions: sessionmaker[Session]) -> None:
     add_calls(sessions, 1)
-    billing = score_call(transcript("call-000"), choose_scorecard("billing"))
-    sales = score_call(transcript("call-000"), choose_scorecard("sales"))
+    billing = score_call(billing_call("call-000"), choose_scorecard("billing"))
+    sales = score_call(billing_call("call-000"), choose_scorecard("sales"))
     assert billing.scorecard.id != sales.scorecard.id
     with sessions.begin() as session:
         call = store.get_call(session, "call-000")
@@ -162,11 +160,11 @@ def test_calls_frame_types_and_period(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         call = store.get_call(session, ids[1])
         assert call is not None
-        metrics = transcript(ids[1]).metrics
+        metrics = billing_call(ids[1]).metrics
         assert metrics is not None
         store.save_metrics(session, call, metrics)
         store.save_outside_cause(session, call, "an outage")
-        store.save_score(session, call, score_call(transcript(ids[1]),
+        store.save_score(session, call, score_call(billing_call(ids[1]),
                                                    choose_scorecard("billing")))
     with sessions() as session:
         frame = store.calls_frame(session)
@@ -215,7 +213,7 @@ def test_a_failed_call_keeps_its_reason_and_does_not_block_others(
 
 def test_transcript_is_replaced_and_read_back(sessions: sessionmaker[Session]) -> None:
     ids = add_calls(sessions, 1)
-    first = transcript(ids[0])
+    first = billing_call(ids[0])
     second = first.model_copy(update={"language": "fa"})
     with sessions.begin() as session:
         call = store.get_call(session, ids[0])

@@ -20,7 +20,7 @@ pytest.importorskip("pyannote.audio", reason="the pyannote extra is not installe
 
 @pytest.fixture(scope="module")
 def random_pipeline_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.pyannote_random import save_random_pipeline
+    from tests.pipeline.diarize.pyannote_random import save_random_pipeline
 
     return save_random_pipeline(tmp_path_factory.mktemp("pyannote-random"))
 
