@@ -8,19 +8,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Annotated
+import traceback
+from typing import Annotated, NoReturn
 
 import typer
 
 from callqa import __version__
 from callqa.cli import batch, review
-from callqa.cli.console import err, out
+from callqa.cli.console import DEBUG_ENV, debugging, err, out, quiet_prefect
 from callqa.cli.demo import demo
 from callqa.cli.scoring import score, scorecards_app
 from callqa.cli.transcribe import transcribe
 from callqa.configs.telemetry import disable_telemetry
-from callqa.domain.errors import CallqaError
+from callqa.domain.errors import CallqaError, ExitCode
 
 app = typer.Typer(
     name="callqa",
@@ -42,8 +44,20 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help=f"Show tracebacks and Prefect's log ({DEBUG_ENV}=1 "
+                           "does the same).")
+    ] = False,
 ) -> None:
-    """callqa: transcribe, score and select calls for human review."""
+    """callqa: transcribe, score and select calls for human review.
+
+    Exit codes: 0 all done; 1 some items failed (each recorded with its reason); 2 usage or
+    input error; 3 environment error (store or storage out of reach, credentials, model);
+    4 a bug in callqa.
+    """
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
+    quiet_prefect()  # before any flow module imports Prefect
 
 
 app.command()(transcribe)
@@ -55,9 +69,25 @@ review.register(app)
 
 
 def main() -> None:
+    """The `callqa` command: every failure ends in one message and its exit code."""
     disable_telemetry()
     try:
         app()
     except CallqaError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(exc, str(exc), exc.exit_code)
+    except Exception as exc:  # a driver's or library's error that no layer translated
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            _fail(exc, f"the database failed: {reason}. Fix: check that it is running and "
+                  "reachable (--database or CALLQA_DATABASE_URL)", ExitCode.ENVIRONMENT)
+        _fail(exc, f"internal error: {type(exc).__name__}: {exc}. Please report it with the "
+              f"traceback (run again with --debug or {DEBUG_ENV}=1)", ExitCode.INTERNAL)
+
+
+def _fail(exc: BaseException, message: str, code: ExitCode) -> NoReturn:
+    if debugging():
+        traceback.print_exception(exc)
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    sys.exit(int(code))

@@ -22,6 +22,12 @@ from callqa.configs.settings import Settings, load_settings
 
 err = Console(stderr=True)
 out = Console()
+DEBUG_ENV = "CALLQA_DEBUG"
+
+
+def debugging() -> bool:
+    """`--debug` or CALLQA_DEBUG=1: tracebacks and Prefect's own log are shown."""
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0", "false")
 
 DatabaseOption = Annotated[
     str | None, typer.Option("--database", help="Database URL (default: CALLQA_DATABASE_URL "
@@ -77,13 +83,37 @@ def print_json(records: Iterable[BaseModel | dict[str, Any]]) -> None:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
+LOG_WIDTH = 200
+"""Columns for a table printed to a file or pipe (a log keeps whole lines; `--json` is there
+for programs)."""
+
+
 def table(title: str, columns: list[str], rows: Iterable[Iterable[object]]) -> Table:
     shown = Table(title=title)
     for column in columns:
-        shown.add_column(column)
+        shown.add_column(column, overflow="fold")
     for row in rows:
         shown.add_row(*("" if v is None else str(v) for v in row))
     return shown
+
+
+def print_table(shown: Table) -> None:
+    """A table at the terminal's width, or `LOG_WIDTH` columns into a file or pipe."""
+    out.print(shown, width=None if out.is_terminal else LOG_WIDTH)
+
+
+def with_names(records: Iterable[BaseModel], names: dict[str, str]
+               ) -> Iterator[dict[str, Any]]:
+    """JSON records with an `agent_name` beside their `agent_id` (None when unknown)."""
+    for record in records:
+        data = record.model_dump(mode="json")
+        yield {**data, "agent_name": names.get(str(data.get("agent_id")))}
+
+
+def person(agent_id: object, names: dict[str, str]) -> str:
+    """An agent as people know them: `a02 James Carter` (the id alone when no name is known)."""
+    name = names.get(str(agent_id))
+    return f"{agent_id} {name}" if name else str(agent_id)
 
 
 def progress_bar() -> Progress:
@@ -94,9 +124,11 @@ def progress_bar() -> Progress:
 
 
 def quiet_prefect() -> None:
-    """Prefect's console log at callqa's level (WARNING by default: the progress bar says
-    the rest); set PREFECT_LOGGING_LEVEL=INFO to see every task run."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", load_settings().log_level)
+    """Prefect's console log off: the command prints its own progress, outcome and one
+    message per failure (Prefect would print each failed task's traceback). With `--debug`,
+    at callqa's level; PREFECT_LOGGING_LEVEL=INFO shows every task run."""
+    level = load_settings().log_level if debugging() else "CRITICAL"
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
 
 
 @contextmanager

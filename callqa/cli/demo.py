@@ -6,9 +6,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from callqa.cli.console import err, flow_progress, out, quiet_prefect, settings_with
+from callqa.cli.console import (
+    err,
+    flow_progress,
+    out,
+    person,
+    print_table,
+    settings_with,
+    table,
+)
 from callqa.domain.errors import CallqaError
 from callqa.domain.records import CallMetadata, ChannelLayout
 
@@ -32,7 +39,6 @@ def demo(
     settings = settings_with()
     if not find_recordings(samples):
         raise CallqaError(f"{samples}: no recordings found; run from the repository root")
-    quiet_prefect()
     with flow_progress("processing sample calls"):
         result = run_demo(samples, output, settings)
     for failure in result.ingest.failures:
@@ -55,23 +61,17 @@ def _print_outcome(result: DemoResult, output: Path) -> None:
               f"({len(result.processed.failed)} failed), plus {result.history_calls} calls of "
               f"synthetic history (callqa.scoring.simulate) so that FCR has volume; period "
               f"{analysis.period[0]} .. {analysis.period[1]}; FCR {analysis.fcr_counts}")
+    names = result.agent_names
     flagged = [f for f in analysis.flags if f.status == "flagged"]
-    table = Table(title="flagged agents")
-    for column in ("agent", "kind", "criterion", "calls", "events", "expected", "why"):
-        table.add_column(column)
-    for f in flagged:
-        table.add_row(f.agent_id, f.kind, f.criterion_id or "", str(f.calls), str(f.events),
-                      f"{f.expected:.1f}", f.reasons[-1])
-    out.print(table)
+    print_table(table("flagged agents",
+                      ["agent", "kind", "criterion", "calls", "events", "expected", "why"],
+                      ([person(f.agent_id, names), f.kind, f.criterion_id, f.calls, f.events,
+                        f"{f.expected:.1f}", f.reasons[-1]] for f in flagged)))
     for issue in analysis.process_issues:
         out.print(f"process issue ({issue.scope} {issue.scope_id}): {issue.reasons[0]}")
-    table = Table(title="review queue (top 8)")
-    for column in ("call", "agent", "priority", "kind", "why"):
-        table.add_column(column)
-    for item in result.queue:
-        table.add_row(item.call_id, item.agent_id, f"{item.priority:.1f}", item.kind,
-                      "; ".join(item.reasons))
-    out.print(table)
+    print_table(table("review queue (top 8)", ["call", "agent", "priority", "kind", "why"],
+                      ([item.call_id, person(item.agent_id, names), f"{item.priority:.1f}",
+                        item.kind, "; ".join(item.reasons)] for item in result.queue)))
     out.print(f"results in {output}/ (transcripts, callqa.db); more: callqa review-queue, "
               f"callqa suggestions --agent a02, callqa report, each with --database "
               f"sqlite:///{output}/callqa.db")

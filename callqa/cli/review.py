@@ -13,10 +13,12 @@ from callqa.cli.console import (
     EndOption,
     JsonOption,
     StartOption,
-    out,
     parse_date,
+    person,
     print_json,
+    print_table,
     table,
+    with_names,
 )
 from callqa.configs.settings import load_settings
 
@@ -27,16 +29,17 @@ def review_queue(
     database: DatabaseOption = None, as_json: JsonOption = False,
 ) -> None:
     """The ranked calls QA should review (after `callqa flags`)."""
-    from callqa.services.analysis import queued_reviews
+    from callqa.services.analysis import agent_names, queued_reviews
     from callqa.services.store import open_store
 
-    items = queued_reviews(open_store(database), limit, agent)
+    sessions = open_store(database, mode="read")
+    items, names = queued_reviews(sessions, limit, agent), agent_names(sessions)
     if as_json:
-        print_json(items)
+        print_json(with_names(items, names))
         return
-    out.print(table("review queue", ["call", "agent", "priority", "kind", "why"],
-                    ([i.call_id, i.agent_id, f"{i.priority:.2f}", i.kind, "; ".join(i.reasons)]
-                     for i in items)))
+    print_table(table("review queue", ["call", "agent", "priority", "kind", "why"],
+                      ([i.call_id, person(i.agent_id, names), f"{i.priority:.2f}", i.kind,
+                        "; ".join(i.reasons)] for i in items)))
 
 
 def suggestions(
@@ -46,18 +49,20 @@ def suggestions(
     as_json: JsonOption = False,
 ) -> None:
     """Calls a team leader should listen to: instructive failures and an exemplary call."""
-    from callqa.services.analysis import suggested_calls
+    from callqa.services.analysis import agent_names, suggested_calls
     from callqa.services.store import open_store
 
     settings = load_settings()
-    picks = suggested_calls(open_store(database, settings), settings, agent, team,
-                            parse_date(start, "--from"), parse_date(end, "--to"))
+    sessions = open_store(database, settings, "read")
+    picks = suggested_calls(sessions, settings, agent, team, parse_date(start, "--from"),
+                            parse_date(end, "--to"))
+    names = agent_names(sessions)
     if as_json:
-        print_json(picks)
+        print_json(with_names(picks, names))
         return
-    out.print(table("suggested calls", ["agent", "call", "purpose", "score", "why"],
-                    ([s.agent_id, s.call_id, s.purpose, s.score, s.reasons[0]]
-                     for s in picks)))
+    print_table(table("suggested calls", ["agent", "call", "purpose", "score", "why"],
+                      ([person(s.agent_id, names), s.call_id, s.purpose, s.score, s.reasons[0]]
+                       for s in picks)))
 
 
 def report(
@@ -69,7 +74,7 @@ def report(
     from callqa.services.store import open_store
 
     settings = load_settings()
-    rows = period_report(open_store(database, settings), settings,
+    rows = period_report(open_store(database, settings, "read"), settings,
                          parse_date(start, "--from"), parse_date(end, "--to"))
     if as_json:
         print_json(rows)
@@ -78,7 +83,7 @@ def report(
     def fmt(value: float | None, scale: float = 1.0) -> str:
         return "" if value is None else f"{value * scale:.1f}"
 
-    out.print(table("report", ["scope", "id", "calls", "handle s", "score", "compliance",
+    print_table(table("report", ["scope", "id", "calls", "handle s", "score", "compliance",
                                "FCR %", "score vs centre", "FCR vs centre"],
                     ([r.scope, r.id, r.calls, fmt(r.avg_handle_time), fmt(r.avg_score),
                       fmt(r.compliance_score), fmt(r.fcr_rate, 100),

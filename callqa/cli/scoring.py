@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from callqa.cli.console import out
+from callqa.cli.console import out, print_table
 from callqa.domain.errors import CallqaError
 
 scorecards_app = typer.Typer(
@@ -99,4 +99,4 @@ def list_scorecards() -> None:
             ", ".join(scorecard.call_types) or "(every other call)",
             str(len(scorecard.criteria)), ", ".join(scorecard.languages),
         )
-    out.print(table)
+    print_table(table)

@@ -149,6 +149,8 @@ class ReviewSettings(BaseModel):
     """Share of the queue filled with random control calls, marked as such."""
     queue_size: int = Field(200, ge=1)
     suggestions_per_agent: int = Field(5, ge=1)
+    exemplary_min_score: float = Field(85.0, ge=0, le=100)
+    """An exemplary call (to praise, or keep for training) scores at least this and passes."""
     seed: int = 0
     """Seed of the control sample, so that a re-run draws the same calls."""
 

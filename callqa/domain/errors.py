@@ -1,13 +1,37 @@
-"""Typed errors of every layer. Each names the file or field at fault, the cause, and the fix."""
+"""Typed errors of every layer. Each names the file or field at fault, the cause, and the fix.
+
+Each kind carries the exit code the `callqa` command ends with (README, "Exit codes"):
+2 for what the user gave (a file, a field, an option), 3 for the environment (a database or
+storage out of reach, missing credentials, a model that cannot be loaded). 1 is not an
+error: a batch finished and some of its items failed, each recorded with its reason.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
+from typing import ClassVar
+
+
+class ExitCode(IntEnum):
+    """What the `callqa` command's exit status means, the same for every command."""
+
+    OK = 0
+    SOME_FAILED = 1
+    """The batch ran; some items failed and were recorded with their reasons."""
+    INPUT = 2
+    """Usage or input error: nothing was done with the bad input."""
+    ENVIRONMENT = 3
+    """The store, the storage or a model is out of reach or refused: fix the environment."""
+    INTERNAL = 4
+    """A bug in callqa: the message says how to see the traceback."""
 
 
 class CallqaError(Exception):
     """Base class of every error callqa raises on purpose."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.INPUT
 
 
 class InputError(CallqaError):
@@ -40,6 +64,8 @@ class MetadataError(InputError):
 class ModelError(CallqaError):
     """The speech model cannot be found, verified or loaded."""
 
+    exit_code = ExitCode.ENVIRONMENT
+
 
 class SettingsError(CallqaError):
     """The settings (environment or YAML file) are invalid."""
@@ -48,6 +74,13 @@ class SettingsError(CallqaError):
 class TransientError(CallqaError):
     """A failure worth retrying: a service out of reach for a moment (the flows retry it)."""
 
+    exit_code = ExitCode.ENVIRONMENT
+
+
+class StorageAccessError(CallqaError):
+    """The storage refused access (missing or wrong credentials): retrying will not help."""
+
+    exit_code = ExitCode.ENVIRONMENT
 
 
 # The store
@@ -66,6 +99,18 @@ class DuplicateCallError(StoreError):
 
 class SchemaError(StoreError):
     """The database has no callqa tables, or an older or newer schema than this code."""
+
+    exit_code = ExitCode.ENVIRONMENT
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached (server down, wrong host or credentials)."""
+
+    exit_code = ExitCode.ENVIRONMENT
+
+
+class NoStoreError(StoreError):
+    """A command that only reads or updates found no store at the URL (it never creates one)."""
 
 
 # Scorecards and scoring

@@ -35,6 +35,23 @@ def parse_metadata(data: Any, source: str | Path = "<metadata>") -> CallMetadata
         ) from exc
 
 
+def metadata_warnings(metadata: CallMetadata) -> list[str]:
+    """Unknown fields one edit away from a known one (`agentid`, `call_typ`): kept as extra
+    fields, as every unknown field is, but most likely a misspelling the user wants to hear
+    about."""
+    from rapidfuzz.distance import Levenshtein
+
+    known = list(CallMetadata.model_fields)
+    warnings = []
+    for name in metadata.model_extra or {}:
+        close = [field for field in known
+                 if Levenshtein.distance(name.lower(), field) <= 1]
+        if close:
+            warnings.append(f"unknown field {name!r} is kept as an extra field; did you mean "
+                            f"{close[0]!r}?")
+    return warnings
+
+
 def load_metadata(path: str | Path) -> CallMetadata:
     """Read and validate a JSON metadata sidecar."""
     path = Path(path)

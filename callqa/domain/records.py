@@ -55,6 +55,13 @@ class CallMetadata(BaseModel):
     @field_validator("started_at", mode="before")
     @classmethod
     def _reject_naive_timestamps(cls, value: Any) -> Any:
+        # pydantic reads 12345 (or "12345") as seconds since 1970: a CRM export's call
+        # number or a local time in the wrong column would pass as a date in 1970.
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if numeric or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
+            raise ValueError("started_at must be a date and time with a time zone, e.g. "
+                             "2026-11-02T09:15:00+00:00, not a number (convert Unix times "
+                             "to ISO 8601)")
         if isinstance(value, datetime) and value.tzinfo is None:
             raise ValueError("started_at needs a time zone, e.g. 2026-11-02T09:15:00+00:00")
         return value

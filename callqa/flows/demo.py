@@ -43,7 +43,9 @@ class DemoResult:
     analysis: Analysis
     database: Path
     calls: list[DemoCall] = field(default_factory=list)
+    """The processed sample calls, by call id."""
     queue: list[ReviewItem] = field(default_factory=list)
+    agent_names: dict[str, str] = field(default_factory=dict)
 
 
 def synthetic_history(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -86,10 +88,11 @@ def run_demo(samples: Path, output: Path, settings: Settings) -> DemoResult:
     history = load_scored_calls(engine, calls, criteria, scorecard_id="synthetic-history",
                                 source_uri="synthetic:")
     analysis = compute_fcr_and_flags(database_url=url)
-    calls = export_transcripts(url, processed.processed, output)
+    calls = export_transcripts(url, sorted(processed.processed), output)
     with sessions_for(url)() as session:
         queue = store.review_queue(session, limit=8)
-    return DemoResult(ingested, processed, history, analysis, database, calls, queue)
+        names = store.agent_names(session)
+    return DemoResult(ingested, processed, history, analysis, database, calls, queue, names)
 
 
 def export_transcripts(url: str, call_ids: list[str], output: Path) -> list[DemoCall]:

@@ -106,7 +106,7 @@ def _collect(settings: Settings, report: jobs.ProcessReport, step: str, call_ids
         return
     what = "transcription" if step == "transcribe" else "scoring"
     reason = failure_reason(state, what)
-    sessions = sessions_for(settings.database_url)
+    sessions = sessions_for(settings.database_url, "write")
     for call_id in call_ids:
         if call_id in failed:
             continue  # its transcription already failed: the score task never ran

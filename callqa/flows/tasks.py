@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
 from callqa.domain.queries import CallFilter
@@ -34,40 +35,48 @@ def _task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
                 persist_result=False)
 
 
+def _store(settings: Settings) -> sessionmaker[Session]:
+    """The flow's store, which must exist already (only ingest creates one)."""
+    return sessions_for(settings.database_url, "write")
+
+
 @_task("ingest")
 def ingest_task(settings: Settings, source: str) -> IngestReport:
-    return ingest(sessions_for(settings.database_url), source)
+    def session() -> Session:  # the store is opened (and created) at the first call stored
+        return sessions_for(settings.database_url, "create")()
+
+    return ingest(session, source)
 
 
 @_task("claim-calls")
 def claim_task(settings: Settings, worker: str, limit: int | None) -> tuple[int, list[str]]:
-    return jobs.claim_calls(sessions_for(settings.database_url), settings, worker, limit)
+    return jobs.claim_calls(_store(settings), settings, worker, limit)
 
 
 @_task("plan-batch")
 def plan_task(settings: Settings, worker: str, requeued: list[str]) -> jobs.Batch:
-    return jobs.claimed_batch(sessions_for(settings.database_url), settings, worker, requeued)
+    return jobs.claimed_batch(_store(settings), settings, worker, requeued)
 
 
 @_task("transcribe")
 def transcribe_task(settings: Settings, call_id: str, worker: str
                     ) -> tuple[jobs.Outcome, str | None]:
-    return jobs.transcribe_stage(sessions_for(settings.database_url), call_id, settings, worker)
+    return jobs.transcribe_stage(_store(settings), call_id, settings, worker)
 
 
 @_task("score")
 def score_task(settings: Settings, call_ids: Sequence[str], worker: str
                ) -> dict[str, tuple[jobs.Outcome, str | None]]:
-    return jobs.score_stage(sessions_for(settings.database_url), call_ids, settings, worker)
+    return jobs.score_stage(_store(settings), call_ids, settings, worker)
 
 
 @_task("queue-reprocess")
 def queue_reprocess_task(settings: Settings, filters: CallFilter, retry_failed: bool
                          ) -> ReprocessPlan:
-    return queue_reprocess(sessions_for(settings.database_url), settings, filters,
+    return queue_reprocess(_store(settings), settings, filters,
                            retry_failed)
 
 
 @_task("analyse-period")
 def analyse_task(settings: Settings, start: date | None, end: date | None) -> analysis.Analysis:
-    return analysis.analyse_period(sessions_for(settings.database_url), settings, start, end)
+    return analysis.analyse_period(_store(settings), settings, start, end)

@@ -38,7 +38,8 @@ def load_scored_calls(
         agent_pk = _ensure(connection, Agent, "agent_id", new["agent_id"], now,
                            extra=lambda a: {"team_pk": team_pk.get(team_of.get(a))})
         customer_pk = _ensure(connection, Customer, "customer_id", new["customer_id"], now)
-        started = pd.to_datetime(new["started_at"], utc=True)
+        # Whole microseconds: Python datetimes hold no nanoseconds (pandas warns otherwise).
+        started = pd.to_datetime(new["started_at"], utc=True).dt.floor("us")
         call_rows = [
             {"call_id": r.call_id, "content_sha256": hashlib.sha256(
                 f"{source_uri}{r.call_id}".encode()).hexdigest(),

@@ -43,6 +43,7 @@ from callqa.models.store_frames import (
     fcr_frame,
 )
 from callqa.models.store_review import (
+    agent_names,
     load_flags,
     review_queue,
     save_fcr,
@@ -64,6 +65,7 @@ __all__ = [
     "CRITERION_COLUMNS",
     "FCR_COLUMNS",
     "Call",
+    "agent_names",
     "calls_frame",
     "criterion_frame",
     "done_contents",

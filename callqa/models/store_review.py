@@ -236,3 +236,9 @@ def _agent_pks(session: Session, agent_ids: Iterable[str]) -> dict[str, int]:
     found = pks_by_external_id(session, agent.c.id, agent.c.agent_id, wanted)
     require_all(found, wanted, "agent ids", _INGEST_FIRST)
     return found
+
+
+def agent_names(session: Session) -> dict[str, str]:
+    """agent_id -> the name the calls' metadata gave (agents without one are left out)."""
+    rows = session.execute(select(Agent.agent_id, Agent.name).where(Agent.name.is_not(None)))
+    return {agent_id: name for agent_id, name in rows if name is not None}

@@ -114,10 +114,11 @@ def _control_sample(calls: pd.DataFrame, failed: pd.Series, taken: set[str], cou
 
 def suggestions(
     calls: pd.DataFrame, criteria: pd.DataFrame, agent_id: str, count: int = 5,
-    critical: Sequence[str] = (),
+    critical: Sequence[str] = (), exemplary_min_score: float = 85.0,
 ) -> list[Suggestion]:
-    """Up to `count` calls of one agent: failures showing distinct criteria, then at least one
-    exemplary call (high score, passed, resolved when known)."""
+    """Up to `count` calls of one agent: failures showing distinct criteria, then an
+    exemplary call (scored at least `exemplary_min_score`, passed, resolved when known) when
+    the agent has one."""
     mine = calls[calls["agent_id"] == agent_id]
     if mine.empty:
         return []
@@ -135,23 +136,32 @@ def suggestions(
         best = max(candidates, key=value, default=None)
         if best is None or not candidates[best] - covered:
             break
-        new = sorted(candidates.pop(best) - covered)
+        missed = sorted(candidates.pop(best))
+        new = [c for c in missed if c not in covered]
         covered.update(new)
+        why = f"missed {_count(len(missed), 'criterion', 'criteria')}: {', '.join(missed)}"
+        if len(new) < len(missed):
+            why += f" (coach on {', '.join(new)}: the others show in earlier picks)"
         picks.append(Suggestion(
             call_id=best, agent_id=agent_id, purpose="coach", criteria=tuple(new),
-            score=_num(scores.get(best)),
-            reasons=(f"shows {len(new)} criteria missed: {', '.join(new)}",)))
-    exemplary = _exemplary(mine, {p.call_id for p in picks})
+            score=_num(scores.get(best)), reasons=(why,)))
+    exemplary = _exemplary(mine, {p.call_id for p in picks}, exemplary_min_score)
     if exemplary is not None:
         picks.append(exemplary)
     return picks[:count] if exemplary is None or len(picks) <= count else [
         *picks[: count - 1], exemplary]
 
 
-def _exemplary(mine: pd.DataFrame, taken: set[str]) -> Suggestion | None:
-    pool = mine[~mine["call_id"].isin(taken) & mine["score"].notna()]
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _exemplary(mine: pd.DataFrame, taken: set[str], min_score: float) -> Suggestion | None:
+    pool = mine[~mine["call_id"].isin(taken) & (mine["score"] >= min_score)]
     if "critical_failed" in pool:
         pool = pool[~pool["critical_failed"].astype(bool)]
+    if "passed" in pool:
+        pool = pool[pool["passed"].fillna(True).astype(bool)]
     if pool.empty:
         return None
     resolved = (pool["fcr_status"] == "resolved") if "fcr_status" in pool else False
@@ -176,6 +186,8 @@ def _num(value: object) -> float | None:
 def report(calls: pd.DataFrame) -> list[ReportRow]:
     """Per agent, per team and the centre: `calls` needs agent_id, team_id, handle_time,
     score, compliance_score, fcr_status."""
+    if "status" in calls:  # a failed call has no score, handle time or FCR to report
+        calls = calls[calls["status"] != "failed"]
     frame = calls.assign(
         known=calls["fcr_status"].isin(("resolved", "repeat")),
         resolved=calls["fcr_status"] == "resolved",
@@ -207,9 +219,12 @@ def report(calls: pd.DataFrame) -> list[ReportRow]:
     rows = [row("center", "all", frame, None)]
     for team, team_rows in frame.groupby("team_id", sort=True, dropna=True):
         rows.append(row("team", str(team), team_rows, str(team)))
-    for (agent, team), agent_rows in frame.groupby(["agent_id", "team_id"], sort=True,
-                                                   dropna=False):
-        rows.append(row("agent", str(agent), agent_rows, None if team != team else str(team)))
+    # One row per agent, under the team most of their calls name (a call without a team id
+    # does not make a second row); calls without an agent count for the centre only.
+    for agent, agent_rows in frame.groupby("agent_id", sort=True, dropna=True):
+        teams = agent_rows["team_id"].dropna()
+        team = str(teams.mode().sort_values().iloc[0]) if not teams.empty else None
+        rows.append(row("agent", str(agent), agent_rows, team))
     return rows
 
 

@@ -67,13 +67,20 @@ def _bounds(start: date | None, end: date | None) -> tuple[datetime | None, date
 def period_frames(sessions: sessionmaker[Session], settings: Settings,
                   start: date | None = None, end: date | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The period's calls (with their FCR status) and their criterion results."""
+    """The period's calls (with their FCR status) and their criterion results.
+
+    A call's FCR status is the one the last analysis stored (`callqa flags` sees the calls
+    after the period, which settle whether its calls were repeated); calls it has not seen
+    get one computed from the period's own calls."""
     begin, finish = _bounds(start, end)
     with sessions() as session:
         calls = store.calls_frame(session, begin, finish)
         criteria = store.criterion_frame(session)
-    fcr = compute_fcr(calls, settings.fcr)
-    calls = calls.assign(fcr_status=fcr["fcr_status"].to_numpy())
+        stored = store.fcr_frame(session, begin, finish)
+    computed = compute_fcr(calls, settings.fcr)["fcr_status"].to_numpy()
+    known = calls["call_id"].map(dict(zip(stored["call_id"], stored["fcr_status"],
+                                          strict=True)))
+    calls = calls.assign(fcr_status=known.where(known.notna(), computed))
     return calls, criteria[criteria["call_id"].isin(calls["call_id"])]
 
 
@@ -96,8 +103,10 @@ def suggested_calls(sessions: sessionmaker[Session], settings: Settings,
         agents = sorted(calls.loc[calls["team_id"] == team_id, "agent_id"].dropna().unique())
     else:
         agents = sorted(calls["agent_id"].dropna().unique())
+    review = settings.review
     return [s for agent in agents
-            for s in suggest(calls, criteria, agent, settings.review.suggestions_per_agent)]
+            for s in suggest(calls, criteria, agent, review.suggestions_per_agent,
+                             exemplary_min_score=review.exemplary_min_score)]
 
 
 def period_report(sessions: sessionmaker[Session], settings: Settings,
@@ -105,3 +114,9 @@ def period_report(sessions: sessionmaker[Session], settings: Settings,
     """Per agent and team: calls, handle time, score, compliance, FCR, against the centre."""
     calls, _ = period_frames(sessions, settings, start, end)
     return build_report(calls)
+
+
+def agent_names(sessions: sessionmaker[Session]) -> dict[str, str]:
+    """agent_id -> name, for showing people rather than ids."""
+    with sessions() as session:
+        return store.agent_names(session)

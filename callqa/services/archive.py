@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 from fsspec import AbstractFileSystem
 from fsspec.core import url_to_fs
 
-from callqa.domain.errors import InputError, TransientError
+from callqa.domain.errors import InputError, StorageAccessError, TransientError
 from callqa.models.store_calls import local_path
 
 __all__ = ["describe_error", "is_remote", "local_copy", "open_url", "read_bytes",
@@ -72,15 +72,28 @@ def describe_error(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def storage_error(url: str, exc: BaseException, cause: str) -> InputError | TransientError:
+def storage_error(url: str, exc: BaseException, cause: str
+                  ) -> InputError | StorageAccessError | TransientError:
     """What to raise when a remote `url` fails: an InputError when the file itself is wrong
-    (missing, forbidden), a TransientError when the storage is out of reach (the flows retry
-    it). Every backend raises its own types (botocore's for an unreachable endpoint), so
-    anything not known to be about the file counts as the storage."""
+    (missing, forbidden), a StorageAccessError when the credentials are missing or refused
+    (retrying will not help), a TransientError when the storage is out of reach (the flows
+    retry it). Every backend raises its own types (botocore's for an unreachable endpoint),
+    so anything not known to be about the file or the credentials counts as the storage."""
     cause = f"{cause} ({describe_error(exc)})"
     if isinstance(exc, _FILE_ERRORS):
         return InputError(url, cause, REMOTE_FIX)
+    if _is_credentials_problem(exc):
+        return StorageAccessError(
+            f"{url}: {cause}. Fix: give the storage's credentials (for S3: AWS_ACCESS_KEY_ID "
+            "and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE; FSSPEC_S3_ANON=true for a public "
+            "bucket)")
     return TransientError(f"{url}: {cause}. Fix: {REMOTE_FIX}")
+
+
+def _is_credentials_problem(exc: BaseException) -> bool:
+    """botocore's NoCredentialsError and PartialCredentialsError, and their kin in other
+    backends, by name: callqa does not import the backends."""
+    return any("Credentials" in kind.__name__ for kind in type(exc).__mro__)
 
 
 @contextmanager

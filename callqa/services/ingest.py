@@ -33,7 +33,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callqa.domain.errors import InputError, MetadataError, StoreError
-from callqa.domain.metadata import metadata_from_json, parse_metadata, sidecar_path
+from callqa.domain.metadata import (
+    metadata_from_json,
+    metadata_warnings,
+    parse_metadata,
+    sidecar_path,
+)
 from callqa.domain.progress import Progress, no_progress
 from callqa.domain.records import CallMetadata, Transcript
 from callqa.models.store_calls import (
@@ -83,7 +88,11 @@ class IngestReport:
     added: int = 0
     already_present: int = 0
     failures: list[IngestFailure] = field(default_factory=list)
+    """Files or lines not stored, each with its reason and fix (a recording already stored
+    under another call_id is one: its new call_id is not kept)."""
     added_call_ids: list[str] = field(default_factory=list)
+    warnings: list[IngestFailure] = field(default_factory=list)
+    """Stored, but with something the user most likely wants to fix (a misspelt field)."""
 
     @property
     def failed(self) -> int:
@@ -107,6 +116,10 @@ class _Candidate:
     recording_uri: str
     source: str
     transcript: Transcript | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        return metadata_warnings(self.metadata)
 
 
 def find_recordings(folder: Path) -> list[Path]:
@@ -222,16 +235,26 @@ def ingest(session_factory: Callable[[], Session], path: str | Path,
     for done, (source, line, build) in enumerate(units, start=1):
         try:
             candidate = build()
-            created = _store(session_factory, candidate)
+            stored_as, created = _store(session_factory, candidate)
         except _RejectedError as exc:
             report.failures.append(IngestFailure(exc.source or source, line, exc.reason,
                                                  exc.fix))
         except StoreError as exc:
             report.failures.append(IngestFailure(source, line, exc.cause, exc.fix))
         else:
+            call_id = str(candidate.metadata.call_id)
+            report.warnings.extend(IngestFailure(source, line, warning,
+                                                 "correct the field's name")
+                                   for warning in candidate.warnings)
             if created:
                 report.added += 1
-                report.added_call_ids.append(str(candidate.metadata.call_id))
+                report.added_call_ids.append(call_id)
+            elif stored_as != call_id:
+                report.failures.append(IngestFailure(
+                    source, line, f"the same recording (sha256 {candidate.content_sha256[:12]}"
+                    f"...) is already stored as call {stored_as!r}, so call_id {call_id!r} "
+                    "was not added", "ingest each recording once; if both ids are real calls, "
+                    "their files are copies of one recording"))
             else:
                 report.already_present += 1
         hook(source, done, len(units))
@@ -267,7 +290,9 @@ def _units(archive: _Archive, root: PurePath) -> list[_Unit]:
     raise InputError(name, "no such file or folder", _GIVE_INPUT)
 
 
-def _store(session_factory: Callable[[], Session], candidate: _Candidate) -> bool:
+def _store(session_factory: Callable[[], Session], candidate: _Candidate
+           ) -> tuple[str, bool]:
+    """(the call_id the content is stored under, whether it was added now)."""
     for attempt in (1, 2):
         try:
             with session_factory() as session, session.begin():
@@ -278,7 +303,7 @@ def _store(session_factory: Callable[[], Session], candidate: _Candidate) -> boo
                     save_transcript(session, call, candidate.transcript)
                     if candidate.transcript.metrics is not None:
                         save_metrics(session, call, candidate.transcript.metrics)
-                return created
+                return call.call_id, created
         except IntegrityError as exc:
             # Another process stored the same call (or person) between our look and our
             # insert: the second look finds it. Twice means something else is wrong.

@@ -38,9 +38,10 @@ class ReprocessPlan:
 
 
 def queue_reprocess(sessions: sessionmaker[Session], settings: Settings,
-                    filters: CallFilter | None = None, retry_failed: bool = False
-                    ) -> ReprocessPlan:
-    """Put back to `pending` the matching calls whose stages are out of date."""
+                    filters: CallFilter | None = None, retry_failed: bool = False,
+                    dry_run: bool = False) -> ReprocessPlan:
+    """Put back to `pending` the matching calls whose stages are out of date (with
+    `dry_run`, only count them: nothing is written)."""
     filters = filters or CallFilter()
     tkey = transcribe_key(settings)
     scorecards = scorecards_for(settings)
@@ -69,7 +70,8 @@ def queue_reprocess(sessions: sessionmaker[Session], settings: Settings,
                                  tkey.options_hash if source == "audio" else sha)
             if (sha, expected.options_hash) not in scored:
                 rescore.append(pk)
-        claims.requeue(session, [*retranscribe, *rescore, *failed])
+        if not dry_run:
+            claims.requeue(session, [*retranscribe, *rescore, *failed])
     return ReprocessPlan(matched=len(rows), retranscribe=len(retranscribe),
                          rescore=len(rescore),
                          unchanged=len(rows) - len(retranscribe) - len(rescore) - len(failed),
