@@ -1,1 +1,78 @@
-"""The FastAPI service: thin routes over the library."""
+"""The web service: FastAPI over `callqa.services` (`callqa serve`).
+
+`create_app(settings)` builds the app; nothing is built at import. Routes live in
+`api/routes/`, one module per resource; each is a permission (the person dependency it
+takes, `api/deps.py`), one service call and a response model. Every `/api/v1` route needs a
+bearer token from `POST /api/v1/auth/token`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from callqa import __version__
+from callqa.configs.settings import Settings, load_settings
+from callqa.domain.errors import CallqaError, ExitCode
+from callqa.services.store import open_store
+from callqa.services.tokens import server_secret
+
+API_PREFIX = "/api/v1"
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app over the settings' store (created and migrated when new)."""
+    from callqa.api.routes import analysis, auth, calls, me
+
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        from callqa.services.store import close_stores
+
+        close_stores()
+
+    app = FastAPI(title="callqa", version=__version__, lifespan=lifespan,
+                  description="Call-centre quality monitoring: calls, scores, flags and "
+                              "review, in each person's scope.")
+    app.state.settings = settings
+    app.state.sessions = open_store(settings.database_url, settings, mode="create")
+    app.state.secret = server_secret(settings)
+    app.state.sign_in_limiter = MovingWindowRateLimiter(MemoryStorage())
+    app.state.process_pending = _processor(settings)
+    for router in (auth.router, me.router, calls.router, analysis.router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(me.health_router)
+
+    @app.exception_handler(CallqaError)
+    async def callqa_error(request: Request, exc: CallqaError) -> JSONResponse:
+        code = 503 if exc.exit_code == ExitCode.ENVIRONMENT else 400
+        return JSONResponse({"detail": str(exc)}, status_code=code)
+
+    return app
+
+
+def _processor(settings: Settings) -> object:
+    """Process pending calls in this server process, one run at a time (uploads landing
+    during a run are picked up by the next)."""
+    lock = threading.Lock()
+
+    def process_pending() -> None:
+        from callqa.services.processing import process_calls
+
+        with lock:
+            try:
+                process_calls(open_store(settings.database_url, settings, mode="write"),
+                              settings)
+            except Exception:  # the upload is stored; `callqa process` can finish it
+                logger.exception("processing uploaded calls failed")
+
+    return process_pending

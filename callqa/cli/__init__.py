@@ -4,6 +4,7 @@
 - `ingest`, `process`, `reprocess`, `flags`: the batch flows (callqa.cli.batch).
 - `review-queue`, `suggestions`, `report`: what the analysis found (callqa.cli.review).
 - `demo`: the main job on the sample calls (callqa.cli.demo).
+- `serve`, `users`: the web service and its users (callqa.cli.server).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from callqa.cli import batch, review
 from callqa.cli.console import DEBUG_ENV, debugging, err, out, quiet_prefect
 from callqa.cli.demo import demo
 from callqa.cli.scoring import score, scorecards_app
+from callqa.cli.server import serve, users_app
 from callqa.cli.transcribe import transcribe
 from callqa.configs.telemetry import disable_telemetry
 from callqa.domain.errors import CallqaError, ExitCode
@@ -64,6 +66,8 @@ app.command()(transcribe)
 app.command()(demo)
 app.command()(score)
 app.add_typer(scorecards_app, name="scorecards")
+app.command()(serve)
+app.add_typer(users_app, name="users")
 batch.register(app)
 review.register(app)
 

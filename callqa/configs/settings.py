@@ -197,6 +197,28 @@ class FlowSettings(BaseModel):
     is taken over (a worker on this machine that died is noticed at once)."""
 
 
+class ApiSettings(BaseModel):
+    """The web service (`callqa serve`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    secret_key: SecretStr | None = None
+    """Signs access tokens and sessions. Unset: generated on first start and kept in
+    `<data_dir>/secret_key` (readable by its owner only); never put it in the repository."""
+    token_minutes: int = Field(30, ge=1, le=24 * 60)
+    """How long an access token lives."""
+    max_upload_mb: float = Field(200.0, gt=0)
+    """The largest recording or transcript an upload may send (413 above it)."""
+    process_uploads: Literal["inline", "queue"] = "inline"
+    """`inline`: an uploaded call is processed by the server process right after the upload
+    (the embedded default); `queue`: it waits for `callqa process` or a deployed flow."""
+    sign_in_attempts: int = Field(5, ge=1)
+    """Failed sign-ins allowed per username and per address in `sign_in_window_seconds`."""
+    sign_in_window_seconds: int = Field(300, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+    """Items per page when a request gives no `limit` (at most 500)."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CALLQA_", env_nested_delimiter="__", extra="forbid"
@@ -213,6 +235,10 @@ class Settings(BaseSettings):
     """Fine-grained voice activity for diarization and conversation metrics. (Whisper's own
     VAD joins pauses under 2 s, which suits recognition but would hide silences.)"""
     flows: FlowSettings = FlowSettings()
+    api: ApiSettings = ApiSettings()
+    data_dir: Path = Path("callqa-data")
+    """Where the server keeps what it makes: uploaded recordings (`uploads/`) and the
+    generated secret key. Relative paths are from the working directory."""
     scorecards_dir: Path | None = None
     """A folder of scorecard YAML files used instead of the bundled ones
     (callqa/configs/scorecards); a changed file is picked up by the next run."""

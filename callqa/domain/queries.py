@@ -20,3 +20,23 @@ class CallFilter:
     def describe(self) -> str:
         parts = [f"{name}={value}" for name, value in vars(self).items() if value is not None]
         return ", ".join(parts) or "all calls"
+
+
+@dataclass(frozen=True)
+class CallQuery(CallFilter):
+    """A list of calls as the web service asks for it: the filters, a status, and words the
+    transcript must contain."""
+
+    status: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which calls a person may see: everything (qa, admin), the calls of one agent (an
+    agent user), or those of some teams' agents (a team leader). Built from the user in one
+    place (`callqa.services.users.scope_of`) and applied by `callqa.models.scope`."""
+
+    everything: bool = False
+    agent_id: str | None = None
+    team_ids: frozenset[str] = frozenset()

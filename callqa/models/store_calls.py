@@ -115,6 +115,13 @@ def _ensure(session: Session, table: Table, key: str, value: str | None,
     return pk
 
 
+def ensure_team(session: Session, team_id: str) -> int:
+    """The pk of team `team_id`, created when new."""
+    pk = _ensure(session, table_of(Team), "team_id", team_id, {})
+    assert pk is not None
+    return pk
+
+
 def get_call(session: Session, call_id: str) -> Call | None:
     return session.scalars(select(Call).where(Call.call_id == call_id)).one_or_none()
 

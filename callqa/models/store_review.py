@@ -7,7 +7,7 @@ period), so scheduled re-runs never pile up rows. The caller owns the transactio
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -195,8 +195,10 @@ def save_review_items(session: Session, items: Sequence[ReviewItem],
 
 
 def review_queue(session: Session, limit: int = 50, agent_id: str | None = None,
-                 include_control: bool = True) -> list[ReviewItem]:
-    """The highest-priority queued calls (ties in the order they were saved)."""
+                 include_control: bool = True, agents: Collection[str] | None = None,
+                 offset: int = 0) -> list[ReviewItem]:
+    """The highest-priority queued calls (ties in the order they were saved); `agents`:
+    only these agents' calls (a person's scope); `offset`: skip the first ones (pages)."""
     agent_pk = None
     if agent_id is not None:
         agent = table_of(Agent)
@@ -206,11 +208,12 @@ def review_queue(session: Session, limit: int = 50, agent_id: str | None = None,
     return [ReviewItem(call_id=row.call_id, agent_id=row.agent_id, priority=row.priority,
                        reasons=tuple(row.reasons), control=row.control, kind=row.kind,
                        created_at=row.created_at)
-            for row in session.execute(queue_select(limit, agent_pk, include_control))]
+            for row in session.execute(
+                queue_select(limit, agent_pk, include_control, agents, offset))]
 
 
-def queue_select(limit: int, agent_pk: int | None = None, include_control: bool = True
-                 ) -> Select[Any]:
+def queue_select(limit: int, agent_pk: int | None = None, include_control: bool = True,
+                 agents: Collection[str] | None = None, offset: int = 0) -> Select[Any]:
     """The SELECT behind `review_queue`. The top `limit` rows are taken from `review_items`
     alone, walking a priority index (`ix_review_items_priority`, `..._control_priority` or
     `..._agent_priority`), and only they are joined to calls and agents: the answer takes
@@ -220,9 +223,12 @@ def queue_select(limit: int, agent_pk: int | None = None, include_control: bool 
                  r.c.kind, r.c.created_at)
     if agent_pk is not None:
         top = top.where(r.c.agent_pk == agent_pk)
+    if agents is not None:
+        top = top.where(r.c.agent_pk.in_(select(a.c.id).where(a.c.agent_id.in_(sorted(agents)))))
     if not include_control:
         top = top.where(r.c.control == false())  # '=', not IS: an index can serve it
-    ranked = top.order_by(r.c.priority.desc(), r.c.id).limit(limit).subquery("top")
+    ranked = (top.order_by(r.c.priority.desc(), r.c.id).offset(offset).limit(limit)
+              .subquery("top"))
     return (select(c.c.call_id, a.c.agent_id, ranked.c.priority, ranked.c.reasons,
                    ranked.c.control, ranked.c.kind, ranked.c.created_at)
             .select_from(ranked.join(c, c.c.id == ranked.c.call_pk)

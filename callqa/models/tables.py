@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -93,6 +94,12 @@ class Call(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     """`host:pid:run` of the worker processing the call; a dead worker's claims are requeued."""
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    submitted_by_pk: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The user who uploaded the call through the web service (None: ingested)."""
+    for_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
+    """An agent submitted their own call for feedback."""
+    note: Mapped[str | None] = mapped_column(Text)
+    """The uploader's note (what they would like feedback on)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 

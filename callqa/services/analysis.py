@@ -12,8 +12,10 @@ import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
+from callqa.domain.queries import Scope
 from callqa.domain.review import Flag, ProcessIssue, ReportRow, ReviewItem, Suggestion
 from callqa.models import store
+from callqa.models.scope import visible_agent_ids
 from callqa.scoring.fcr import compute_fcr
 from callqa.scoring.flags import criterion_flags, fcr_flags
 from callqa.scoring.review import report as build_report
@@ -120,3 +122,49 @@ def agent_names(sessions: sessionmaker[Session]) -> dict[str, str]:
     """agent_id -> name, for showing people rather than ids."""
     with sessions() as session:
         return store.agent_names(session)
+
+
+def visible_agents(sessions: sessionmaker[Session], scope: Scope) -> set[str] | None:
+    """The agents whose flags, queue and suggestions `scope` may see (None: everyone)."""
+    with sessions() as session:
+        return visible_agent_ids(session, scope)
+
+
+def stored_flags(sessions: sessionmaker[Session], scope: Scope) -> list[Flag]:
+    """The flags of the latest analysed period, of the agents in scope."""
+    agents = visible_agents(sessions, scope)
+    with sessions() as session:
+        flags = store.load_flags(session)
+    if flags:
+        latest = max((f.period_start, f.period_end) for f in flags)
+        flags = [f for f in flags if (f.period_start, f.period_end) == latest]
+    return [f for f in flags if agents is None or f.agent_id in agents]
+
+
+def queue_in_scope(sessions: sessionmaker[Session], scope: Scope, limit: int,
+                   offset: int = 0) -> list[ReviewItem]:
+    """The stored review queue, best first, limited to the calls of agents in scope."""
+    agents = visible_agents(sessions, scope)
+    with sessions() as session:
+        return store.review_queue(session, limit=limit, agents=agents, offset=offset)
+
+
+def suggestions_in_scope(sessions: sessionmaker[Session], settings: Settings, scope: Scope,
+                         start: date | None = None, end: date | None = None
+                         ) -> list[Suggestion]:
+    """Suggested calls for every agent in scope (a team leader: their teams' agents)."""
+    agents = visible_agents(sessions, scope)
+    picks = suggested_calls(sessions, settings, start=start, end=end)
+    return [s for s in picks if agents is None or s.agent_id in agents]
+
+
+def report_in_scope(sessions: sessionmaker[Session], settings: Settings, scope: Scope,
+                    start: date | None = None, end: date | None = None) -> list[ReportRow]:
+    """The report's centre row, and the team and agent rows in scope."""
+    rows = period_report(sessions, settings, start, end)
+    if scope.everything:
+        return rows
+    agents = visible_agents(sessions, scope) or set()
+    return [r for r in rows if r.scope == "center"
+            or (r.scope == "team" and r.id in scope.team_ids)
+            or (r.scope == "agent" and r.id in agents)]

@@ -319,4 +319,8 @@ def test_the_reprocess_command_says_what_it_would_redo(processed_samples: Path,
     assert result.returncode == 0, result.stdout + result.stderr
     assert (f"{len(SAMPLE_IDS)} calls matched: 0 to transcribe again, {sales_calls} to "
             f"rescore, {len(SAMPLE_IDS) - sales_calls} up to date") in result.stdout
-    assert f"{sales_calls} call(s) queued" in result.stdout
+    # A dry run says what it would do, and does not queue anything (issue 17).
+    assert f"would queue {sales_calls} call(s)" in result.stdout
+    with sessions_for(url)() as session:
+        assert not session.scalar(select(func.count()).select_from(Call).where(
+            Call.status == "pending"))
