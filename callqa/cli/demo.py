@@ -72,9 +72,17 @@ def _print_outcome(result: DemoResult, output: Path) -> None:
     print_table(table("review queue (top 8)", ["call", "agent", "priority", "kind", "why"],
                       ([item.call_id, person(item.agent_id, names), f"{item.priority:.1f}",
                         item.kind, "; ".join(item.reasons)] for item in result.queue)))
+    database = f"sqlite:///{output}/callqa.db"
     out.print(f"results in {output}/ (transcripts, callqa.db); more: callqa review-queue, "
               f"callqa suggestions --agent a02, callqa report, each with --database "
-              f"sqlite:///{output}/callqa.db")
+              f"{database}")
+    out.rule("the web service")
+    out.print("open it over these results (a user first, then the server):\n"
+              f"  echo 'a long password' | .venv/bin/callqa users add admin --role admin "
+              f"--password-stdin --database {database}\n"
+              f"  .venv/bin/callqa serve --database {database}\n"
+              "then http://127.0.0.1:8000/docs (README: \"The web service\")",
+              highlight=False, soft_wrap=True)
 
 
 def _describe(metadata: CallMetadata | None) -> str:
