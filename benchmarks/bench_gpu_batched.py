@@ -21,7 +21,7 @@ it: Silero VAD over the channel first (`get_speech_timestamps`, on the CPU), the
 The segments are consumed inside the timing and callqa's speech guard is applied (words whose
 middle lies more than 0.2 s outside VAD speech are dropped). Decode options mirror callqa's
 defaults (callqa/configs/settings.py `TranscriptionSettings`, passed by `decode_options()`):
-language en, beam 5, no-speech 0.6, log-prob -1.0, compression 2.4, hallucination-silence 2.0,
+language en, beam 5, no-speech 0.6, log-prob -1.0, compression 2.4, hallucination-silence off,
 condition on previous text, word timestamps; VAD threshold 0.5, min speech 0 ms, min silence
 2000 ms, pad 400 ms; cpu_threads 1. `--check-callqa` compares these with callqa's settings
 where callqa is importable (not on the GPU machine: it has no pydantic).
@@ -81,7 +81,7 @@ DECODE_OPTIONS: dict[str, Any] = {
     "no_speech_threshold": 0.6,
     "log_prob_threshold": -1.0,
     "compression_ratio_threshold": 2.4,
-    "hallucination_silence_threshold": 2.0,
+    "hallucination_silence_threshold": None,
     "condition_on_previous_text": True,
     "word_timestamps": True,
 }

@@ -20,6 +20,7 @@ from limits.strategies import MovingWindowRateLimiter
 from callqa import __version__
 from callqa.configs.settings import Settings, load_settings
 from callqa.domain.errors import CallqaError, ExitCode
+from callqa.services.loop import ReviewLoopError
 from callqa.services.store import open_store
 from callqa.services.tokens import server_secret
 
@@ -29,7 +30,18 @@ logger = logging.getLogger(__name__)
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app over the settings' store (created and migrated when new)."""
-    from callqa.api.routes import analysis, auth, calls, me
+    from callqa.api.routes import (
+        agreement,
+        analysis,
+        audit,
+        auth,
+        calibrations,
+        calls,
+        feedback,
+        library,
+        me,
+        reviews,
+    )
 
     settings = settings or load_settings()
 
@@ -50,7 +62,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.process_pending = _processor(settings)
     for router in (auth.router, me.router, calls.router, analysis.router):
         app.include_router(router, prefix=API_PREFIX)
+    for router in (reviews.router, feedback.router, audit.router, calibrations.router,
+                   agreement.router, library.router):  # the human review loop (issue 14)
+        app.include_router(router, prefix=API_PREFIX)
+    _record_scorecards(app.state.sessions, settings)
     app.include_router(me.health_router)
+
+    @app.exception_handler(ReviewLoopError)
+    async def review_loop_error(request: Request, exc: ReviewLoopError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
     @app.exception_handler(CallqaError)
     async def callqa_error(request: Request, exc: CallqaError) -> JSONResponse:
@@ -58,6 +78,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": str(exc)}, status_code=code)
 
     return app
+
+
+def _record_scorecards(sessions: object, settings: Settings) -> None:
+    """Scorecards are files: a change since the last start is an audit event."""
+    from callqa.services.audit import record_scorecards
+
+    try:
+        record_scorecards(sessions, settings)  # type: ignore[arg-type]
+    except CallqaError:  # a broken scorecard folder: scoring reports it where it matters
+        logger.exception("recording scorecard changes failed")
 
 
 def _processor(settings: Settings) -> object:

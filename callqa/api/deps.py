@@ -1,7 +1,8 @@
 """One dependency per concern: the settings, the store, and the signed-in person.
 
 Who may use a route is said once, on the route, by the person dependency it takes:
-`AnyUser`, `Staff` (admin, qa, team leaders) or `QaOrAdmin`. The roles travel as the
+`AnyUser`, `Staff` (admin, qa, team leaders), `QaOrAdmin` or `AgentUser` (agents only:
+acknowledging, disputing and self-assessing their own calls). The roles travel as the
 security scopes of `current_user`, the one place that turns a token into a person and
 refuses a role the route does not allow (403) or a missing or bad token (401). Which calls
 a person sees is `person.scope`, applied by the services' queries."""
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi import Depends, HTTPException, Path, Request, Security, status
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,14 +25,17 @@ oauth2 = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 ALL_ROLES = ["admin", "qa", "team_leader", "agent"]
 STAFF_ROLES = ["admin", "qa", "team_leader"]
 QA_ROLES = ["admin", "qa"]
+AGENT_ROLES = ["agent"]
 
 
-def get_settings(request: Request) -> Settings:
+# `async` though they do not wait: FastAPI runs a plain `def` dependency in its thread
+# pool, and these two are asked for on every request (a hop each, for nothing).
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_sessions(request: Request) -> sessionmaker[Session]:
+async def get_sessions(request: Request) -> sessionmaker[Session]:
     sessions: sessionmaker[Session] = request.app.state.sessions
     return sessions
 
@@ -62,3 +66,7 @@ def current_user(security_scopes: SecurityScopes, request: Request,
 AnyUser = Annotated[Person, Security(current_user, scopes=ALL_ROLES)]
 Staff = Annotated[Person, Security(current_user, scopes=STAFF_ROLES)]
 QaOrAdmin = Annotated[Person, Security(current_user, scopes=QA_ROLES)]
+AgentUser = Annotated[Person, Security(current_user, scopes=AGENT_ROLES)]
+StoreId = Annotated[int, Path(ge=1, le=2**31 - 1, description="An id the store handed out.")]
+"""A path id: a positive integer the store's INTEGER keys can hold (422 otherwise, not a
+database error)."""

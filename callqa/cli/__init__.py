@@ -5,6 +5,7 @@
 - `review-queue`, `suggestions`, `report`: what the analysis found (callqa.cli.review).
 - `demo`: the main job on the sample calls (callqa.cli.demo).
 - `serve`, `users`: the web service and its users (callqa.cli.server).
+- `audit`, `agreement`: the review loop's audit trail and trust in the scorer (callqa.cli.loop).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from callqa import __version__
-from callqa.cli import batch, review
+from callqa.cli import batch, loop, review
 from callqa.cli.console import DEBUG_ENV, debugging, err, out, quiet_prefect
 from callqa.cli.demo import demo
 from callqa.cli.scoring import score, scorecards_app
@@ -70,6 +71,7 @@ app.command()(serve)
 app.add_typer(users_app, name="users")
 batch.register(app)
 review.register(app)
+loop.register(app)
 
 
 def main() -> None:
@@ -86,8 +88,15 @@ def main() -> None:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             _fail(exc, f"the database failed: {reason}. Fix: check that it is running and "
                   "reachable (--database or CALLQA_DATABASE_URL)", ExitCode.ENVIRONMENT)
-        _fail(exc, f"internal error: {type(exc).__name__}: {exc}. Please report it with the "
-              f"traceback (run again with --debug or {DEBUG_ENV}=1)", ExitCode.INTERNAL)
+        _fail(exc, f"internal error: {_one_line(f'{type(exc).__name__}: {exc}')}. Please "
+              f"report it with the traceback (run again with --debug or {DEBUG_ENV}=1)",
+              ExitCode.INTERNAL)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """A library's message on one line (pydantic's, for one, spans several)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
 def _fail(exc: BaseException, message: str, code: ExitCode) -> NoReturn:

@@ -39,11 +39,13 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Add recordings (or transcripts) to the store; idempotent by content hash."""
-    from callqa.flows.ingest import ingest_archive
+    from callqa.services.ingest import check_source
     from callqa.services.store import check_reachable, store_url
 
     url = store_url(database)
+    check_source(source)  # a wrong path or missing credentials: one message, at once
     check_reachable(url)
+    from callqa.flows.ingest import ingest_archive  # Prefect loads only for real work
     with flow_progress("ingesting"):
         report = ingest_archive(source=source, database_url=url)
     if as_json:

@@ -48,6 +48,7 @@ def add(
     database: DatabaseOption = None,
 ) -> None:
     """Add a user. The password is read from standard input (never an argument)."""
+    from callqa.services.audit import cli_actor
     from callqa.services.store import open_store
     from callqa.services.users import add_user
 
@@ -56,7 +57,7 @@ def add(
                                  "(echo ... | callqa users add ...)", param_hint="--password-stdin")
     password = sys.stdin.readline().rstrip("\r\n")
     person = add_user(open_store(database, mode="create"), username, password, role,
-                      team or [], agent_id)
+                      team or [], agent_id, actor=cli_actor())
     out.print(f"added {person.role} {person.username}"
               + (f" (agent {person.agent_id})" if person.agent_id else "")
               + (f", teams {', '.join(person.teams)}" if person.teams else ""), highlight=False)
@@ -78,8 +79,9 @@ def list_(database: DatabaseOption = None) -> None:
 def disable(username: Annotated[str, typer.Argument()], database: DatabaseOption = None
             ) -> None:
     """Stop a user from signing in (their tokens stop working at once)."""
+    from callqa.services.audit import cli_actor
     from callqa.services.store import open_store
     from callqa.services.users import disable_user
 
-    person = disable_user(open_store(database, mode="write"), username)
+    person = disable_user(open_store(database, mode="write"), username, actor=cli_actor())
     out.print(f"disabled {person.username}", highlight=False)

@@ -64,7 +64,13 @@ class TranscriptionSettings(BaseModel):
     no_speech_threshold: float | None = 0.6
     log_prob_threshold: float | None = -1.0
     compression_ratio_threshold: float | None = 2.4
-    hallucination_silence_threshold: float | None = 2.0
+    hallucination_silence_threshold: float | None = None
+    """faster-whisper's skip of low-confidence segments next to silence longer than this
+    (seconds); None: off, as in faster-whisper. Whisper only hears the VAD's speech (silences
+    over `vad.min_silence_duration_ms` are cut out) and words outside it are dropped, so the
+    only "silence" this check still finds is a window's first and last 2 s: with 2.0 it threw
+    away real but uncertain speech there, mostly a call's greeting on noisy 8 kHz channels
+    (benchmarks/results/stereo_wer-2026-12-04.txt)."""
     condition_on_previous_text: bool = True
     word_outside_speech_pad: float = Field(0.2, ge=0)
     """A word whose middle lies further than this (seconds) from any VAD speech is dropped."""
@@ -155,6 +161,29 @@ class ReviewSettings(BaseModel):
     """Seed of the control sample, so that a re-run draws the same calls."""
 
 
+class ReviewLoopSettings(BaseModel):
+    """The human review loop: disputes, and when the automatic scorer is trusted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dispute_window_days: float = Field(7.0, ge=0)
+    """An agent may dispute a verdict this many days after it was delivered (the call's
+    first review, else its automatic score)."""
+    disputes_per_period: int = Field(5, ge=1)
+    """Disputes an agent may open in `dispute_period_days` (429 beyond)."""
+    dispute_period_days: float = Field(30.0, gt=0)
+    agreement_threshold: float = Field(0.8, gt=0, le=1)
+    """A criterion whose automatic verdicts agree with reviewers less often than this (once
+    `min_reviews_for_trust` reviews exist) is not trusted: its automatic failures stop
+    driving flags. DOMAIN.md: ~90 % on objective items, ~80 % on subjective ones."""
+    min_reviews_for_trust: int = Field(20, ge=1)
+    """Human verdicts needed before a criterion's agreement is judged (DOMAIN.md: ~20)."""
+    agreement_days: int = Field(90, ge=1)
+    """The period the trust judgement looks back over (reviews made in it)."""
+    confidence: float = Field(0.95, gt=0, lt=1)
+    """Level of the agreement's Wilson interval."""
+
+
 class AudioSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -219,6 +248,41 @@ class ApiSettings(BaseModel):
     """Items per page when a request gives no `limit` (at most 500)."""
 
 
+RedactionKindName = Literal[
+    "PCI:CARD", "PCI:CVV", "PCI:EXPIRY", "PII:PHONE", "PII:EMAIL", "PII:DOB", "PII:IBAN",
+    "PII:ACCOUNT", "PII:POSTCODE", "PII:NATIONAL_ID",
+]
+ALL_REDACTION_KINDS: frozenset[RedactionKindName] = frozenset(
+    ("PCI:CARD", "PCI:CVV", "PCI:EXPIRY", "PII:PHONE", "PII:EMAIL", "PII:DOB", "PII:IBAN",
+     "PII:ACCOUNT", "PII:POSTCODE", "PII:NATIONAL_ID"))
+
+
+class RedactionSettings(BaseModel):
+    """What is taken out of transcripts and recordings before they are kept
+    (callqa.pipeline.redact, docs/privacy.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kinds: frozenset[RedactionKindName] = ALL_REDACTION_KINDS
+    """The kinds replaced by their tag. PCI DSS forbids keeping a card's security code after
+    authorisation, so the PCI kinds are on by default; so are the personal data kinds. Every
+    kind is still detected, so that a kind left out never passes as another."""
+    cue_window_words: int = Field(20, ge=1)
+    """How far (words; characters in Chinese, counted 1.5 times) a secret may follow its
+    cue ('the three digits on the back, please' ... 'one two three')."""
+    join_gap_seconds: float = Field(4.0, ge=0)
+    """Utterances of one speaker less than this apart are read as one: a card number said
+    with a pause ('4532 0151' ... '1283 0366') is one number."""
+    audio: Literal["original", "silence", "tone"] = "original"
+    """What is kept of a recording: the original, or a copy with the redacted spans silenced
+    or covered by a tone (callqa.pipeline.silence)."""
+    pad_seconds: float = Field(0.25, ge=0)
+    """Added before and after each redacted span in the audio (word timestamps are
+    approximate, and echo lingers)."""
+    tone_hz: float = Field(1000.0, gt=0)
+    tone_dbfs: float = Field(-18.0, le=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CALLQA_", env_nested_delimiter="__", extra="forbid"
@@ -231,11 +295,13 @@ class Settings(BaseSettings):
     fcr: FcrSettings = FcrSettings()
     flags: FlagSettings = FlagSettings()
     review: ReviewSettings = ReviewSettings()
+    review_loop: ReviewLoopSettings = ReviewLoopSettings()
     activity_vad: VadSettings = VadSettings(min_silence_duration_ms=250, speech_pad_ms=30)
     """Fine-grained voice activity for diarization and conversation metrics. (Whisper's own
     VAD joins pauses under 2 s, which suits recognition but would hide silences.)"""
     flows: FlowSettings = FlowSettings()
     api: ApiSettings = ApiSettings()
+    redaction: RedactionSettings = RedactionSettings()
     data_dir: Path = Path("callqa-data")
     """Where the server keeps what it makes: uploaded recordings (`uploads/`) and the
     generated secret key. Relative paths are from the working directory."""

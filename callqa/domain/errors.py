@@ -133,13 +133,15 @@ class ScorecardError(InputError):
 
     def __init__(self, path: str | Path, problems: tuple[ScorecardProblem, ...]) -> None:
         self.problems = problems
-        listing = "\n".join(f"  {problem}" for problem in problems)
+        listing = "".join(f"\n  {problem}" for problem in problems)
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         super().__init__(
             path,
-            f"invalid scorecard, {count}:\n{listing}\n",
-            "correct the fields named above; docs/score-format.md describes every field",
+            f"invalid scorecard, {count}",
+            "correct the fields named below; docs/score-format.md describes every field",
         )
+        # One line that says what and how to fix it, then one line per problem.
+        self.args = (f"{self.args[0]}{listing}",)
 
 
 class ScorecardNotFoundError(CallqaError):

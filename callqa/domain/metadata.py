@@ -26,12 +26,14 @@ def parse_metadata(data: Any, source: str | Path = "<metadata>") -> CallMetadata
         return CallMetadata.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"field '{'.'.join(str(p) for p in err['loc'])}': {err['msg']}"
-            f" (got {err.get('input')!r})"
+            f"field '{'.'.join(str(p) for p in err['loc'])}': "
+            f"{err['msg'].removeprefix('Value error, ')} (got {err.get('input')!r})"
             for err in exc.errors()
         )
         raise MetadataError(
-            source, f"invalid call metadata: {problems}", "correct the named fields"
+            source, f"invalid call metadata: {problems}",
+            "correct the named fields (docs/transcript-format.md, 'Call metadata sidecar', "
+            "gives the form of each)",
         ) from exc
 
 
@@ -47,8 +49,8 @@ def metadata_warnings(metadata: CallMetadata) -> list[str]:
         close = [field for field in known
                  if Levenshtein.distance(name.lower(), field) <= 1]
         if close:
-            warnings.append(f"unknown field {name!r} is kept as an extra field; did you mean "
-                            f"{close[0]!r}?")
+            warnings.append(f"unknown field {name!r} (did you mean {close[0]!r}?) is kept as "
+                            "an extra field")
     return warnings
 
 
@@ -59,13 +61,25 @@ def load_metadata(path: str | Path) -> CallMetadata:
 
 
 def metadata_from_json(raw: bytes, source: str | Path) -> CallMetadata:
-    """Validate a sidecar's bytes, read from disk or from an archive (`source` names it)."""
+    """Validate a sidecar's bytes, read from disk or from an archive (`source` names it).
+
+    UTF-8 (with or without a byte-order mark) and CRLF line ends are read; any other
+    encoding is refused rather than guessed, so that names are never stored garbled."""
+    fix = "write the sidecar as one JSON object, saved as UTF-8"
+    if not raw.strip():
+        raise MetadataError(source, "the metadata file is empty", fix)
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise MetadataError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            fix) from exc
+    except json.JSONDecodeError as exc:
         raise MetadataError(
-            source, f"not valid JSON ({exc})", "write the sidecar as one UTF-8 JSON object"
+            source, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", fix
         ) from exc
+    except RecursionError as exc:
+        raise MetadataError(source, "not call metadata (JSON nested thousands of levels deep)",
+                            fix) from exc
     return parse_metadata(data, source)
 
 

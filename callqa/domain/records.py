@@ -6,13 +6,15 @@ is validated when it is read back. All are frozen: a stage returns new records.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 TRANSCRIPT_SCHEMA = "callqa.transcript/1"
+CALL_TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 
 class Role(StrEnum):
@@ -46,11 +48,19 @@ class CallMetadata(BaseModel):
     team_id: str | None = Field(default=None, min_length=1, max_length=200)
     customer_id: str | None = Field(default=None, min_length=1, max_length=200)
     customer_name: str | None = Field(default=None, min_length=1, max_length=200)
-    call_type: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)
+    call_type: str | None = Field(default=None, max_length=64)
     started_at: AwareDatetime | None = None
     direction: Literal["inbound", "outbound", "internal"] | None = None
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")
     channel_layout: ChannelLayout | None = None
+
+    @field_validator("call_type")
+    @classmethod
+    def _call_type_is_a_name(cls, value: str | None) -> str | None:
+        if value is not None and not CALL_TYPE_PATTERN.match(value):
+            raise ValueError("call_type is a name such as billing or technical_support: lower-"
+                             "case letters, digits, '_' or '-', no spaces")
+        return value
 
     @field_validator("started_at", mode="before")
     @classmethod
@@ -81,14 +91,31 @@ class AudioInfo(FrozenRecord):
     """Two or more channels carrying the same signal: the call is really mono."""
 
 
-class Word(FrozenRecord):
+class _Span(FrozenRecord):
+    """Something with a start and an end on the call's timeline, in seconds: never negative,
+    never ending before it starts (a transcript from another system is checked on the way
+    in). Spans may overlap: both parties talking at once is real. Each kind declares its own
+    `start` and `end`, so that its fields keep their order in the JSON."""
+
+    if TYPE_CHECKING:
+        start: float
+        end: float
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Word(_Span):
     start: float = Field(ge=0)
     end: float = Field(ge=0)
     text: str
     probability: float = Field(ge=0, le=1)
 
 
-class Utterance(FrozenRecord):
+class Utterance(_Span):
     speaker: str
     role: Role
     start: float = Field(ge=0)
@@ -104,7 +131,7 @@ class Speaker(FrozenRecord):
     channel: int | None = None
 
 
-class SpeechRegion(FrozenRecord):
+class SpeechRegion(_Span):
     """A stretch of voice activity found by the VAD, on one channel (None: the mixed signal)."""
 
     channel: int | None
@@ -112,7 +139,7 @@ class SpeechRegion(FrozenRecord):
     end: float = Field(ge=0)
 
 
-class Turn(FrozenRecord):
+class Turn(_Span):
     """Who spoke when, from voice activity (a stereo channel) or the diarization."""
 
     speaker: str

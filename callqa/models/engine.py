@@ -73,7 +73,8 @@ def make_engine(url: str, **options: Any) -> Engine:
         if not folder.is_dir():
             raise StoreError(
                 f"the folder of the SQLite database {database} does not exist",
-                f"create {folder} or point {DATABASE_URL_ENV} elsewhere",
+                f"create {folder}, or give another database (--database or "
+                f"{DATABASE_URL_ENV})",
             )
     engine = create_engine(parsed, **options)
     event.listen(engine, "connect", _sqlite_pragmas)

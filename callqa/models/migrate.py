@@ -31,7 +31,7 @@ race to create the same tables ('callqa' in hex)."""
 
 def target_metadata() -> MetaData:
     """The ORM's metadata with every table registered (what migrations must produce)."""
-    from callqa.models import people, result_tables, tables  # noqa: F401  (registers them)
+    from callqa.models import people, result_tables, reviews, tables  # noqa: F401  (registers them)
     from callqa.models.base import Base
 
     return Base.metadata

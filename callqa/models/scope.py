@@ -31,16 +31,40 @@ def call_in_scope(scope: Scope) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+def call_in_scope_keys(session: Session, scope: Scope) -> ColumnElement[bool]:
+    """`call_in_scope(scope)` with the teams and agents looked up first (two small indexed
+    queries), so that the condition holds their keys as values: the planner then knows how
+    few calls a team leader or an agent sees, and reads them by index rather than walking
+    the whole table newest first."""
+    if scope.everything:
+        return true()
+    teams: list[int] = []
+    if scope.team_ids:
+        teams = list(session.scalars(select(Team.id).where(
+            Team.team_id.in_(sorted(scope.team_ids)))))
+    condition: ColumnElement[bool] = Agent.team_pk.in_(teams) if teams else false()
+    if scope.agent_id is not None:
+        condition = or_(condition, Agent.agent_id == scope.agent_id)
+    agents = list(session.scalars(select(Agent.id).where(condition))) if (
+        teams or scope.agent_id is not None) else []
+    conditions = [c for c in (Call.team_pk.in_(teams) if teams else None,
+                              Call.agent_pk.in_(agents) if agents else None) if c is not None]
+    return or_(*conditions) if conditions else false()
+
+
 def visible_agent_ids(session: Session, scope: Scope) -> set[str] | None:
-    """The agents whose flags, queue items and suggestions `scope` may see (None: all)."""
+    """The agents whose flags, queue items and suggestions `scope` may see (None: all): an
+    agent user's own, and a team leader's teams' agents with every agent who took calls in
+    those teams (read from `ix_calls_team_agent` alone, never by scanning the calls)."""
     if scope.everything:
         return None
-    agents = select(Agent.agent_id).where(Agent.id.in_(
-        select(Call.agent_pk).where(call_in_scope(scope), Call.agent_pk.is_not(None))))
-    found = set(session.scalars(agents))
+    found: set[str] = set()
     if scope.agent_id is not None:
         found.add(scope.agent_id)
     if scope.team_ids:
-        found.update(session.scalars(select(Agent.agent_id).join(Team, Team.id == Agent.team_pk)
-                                     .where(Team.team_id.in_(sorted(scope.team_ids)))))
+        teams = select(Team.id).where(Team.team_id.in_(sorted(scope.team_ids)))
+        took_calls = select(Call.agent_pk).where(Call.team_pk.in_(teams),
+                                                 Call.agent_pk.is_not(None))
+        found.update(session.scalars(select(Agent.agent_id).where(
+            or_(Agent.team_pk.in_(teams), Agent.id.in_(took_calls)))))
     return found

@@ -1,5 +1,5 @@
 """Browsing calls in a scope: pages of calls with their people and current score, one
-call's row, its recording. Every query starts from `callqa.models.scope.visible_calls`."""
+call's row, its recording. Every query is limited by the scope (`callqa.models.scope`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from callqa.domain.queries import CallQuery, Scope
 from callqa.models.people import User
 from callqa.models.result_tables import ScoreRow
-from callqa.models.scope import call_in_scope, visible_calls
+from callqa.models.scope import call_in_scope, call_in_scope_keys, visible_calls
 from callqa.models.tables import Agent, Call, Team, TranscriptRow
 
 CALL_ROW_COLUMNS = ("pk", "call_id", "agent_id", "agent_name", "team_id", "call_type",
@@ -24,28 +24,39 @@ CALL_ROW_COLUMNS = ("pk", "call_id", "agent_id", "agent_name", "team_id", "call_
 def call_rows(session: Session, scope: Scope, query: CallQuery, limit: int,
               before_pk: int | None = None) -> list[dict[str, Any]]:
     """Up to `limit` calls in scope matching `query`, newest first (by pk), from `before_pk`
-    down (keyset pagination: as fast on page 1,000 as on page 1)."""
+    down (keyset pagination: as fast on page 1,000 as on page 1).
+
+    The page is chosen from `calls` alone (the scope and filters as conditions on its own
+    columns, served by `pk_calls`, `ix_calls_agent_id` or `ix_calls_team_agent`), and only
+    its rows are joined to their people and score."""
+    page = select(Call.id).where(call_in_scope_keys(session, scope))
+    page = _filtered(page, query)
+    if before_pk is not None:
+        page = page.where(Call.id < before_pk)
+    chosen = page.order_by(Call.id.desc()).limit(limit).subquery("page")
     submitter = aliased(User)
     stmt = (select(Call.id, Call.call_id, Agent.agent_id, Agent.name, Team.team_id,
                    Call.call_type, Call.started_at, Call.status, Call.failure_reason,
                    ScoreRow.score, Call.for_feedback, submitter.username)
+            .select_from(chosen)
+            .join(Call, Call.id == chosen.c.id)
             .outerjoin(Agent, Agent.id == Call.agent_pk)
             .outerjoin(Team, Team.id == Call.team_pk)
             .outerjoin(ScoreRow, (ScoreRow.call_pk == Call.id) & ScoreRow.is_current)
             .outerjoin(submitter, submitter.id == Call.submitted_by_pk)
-            .where(call_in_scope(scope)))
-    stmt = _filtered(stmt, query)
-    if before_pk is not None:
-        stmt = stmt.where(Call.id < before_pk)
-    stmt = stmt.order_by(Call.id.desc()).limit(limit)
+            .order_by(Call.id.desc()))
     return [dict(zip(CALL_ROW_COLUMNS, row, strict=True)) for row in session.execute(stmt)]
 
 
 def _filtered(stmt: Any, query: CallQuery) -> Any:
+    """`query`'s filters as conditions on `calls`' own columns (an agent or a team by its
+    key, looked up in a scalar subquery: an index can serve `agent_pk = ...`)."""
     if query.agent_id is not None:
-        stmt = stmt.where(Agent.agent_id == query.agent_id)
+        stmt = stmt.where(Call.agent_pk == select(Agent.id).where(
+            Agent.agent_id == query.agent_id).scalar_subquery())
     if query.team_id is not None:
-        stmt = stmt.where(Team.team_id == query.team_id)
+        stmt = stmt.where(Call.team_pk == select(Team.id).where(
+            Team.team_id == query.team_id).scalar_subquery())
     if query.call_type is not None:
         stmt = stmt.where(Call.call_type == query.call_type)
     if query.status is not None:
@@ -71,6 +82,24 @@ def call_in(session: Session, scope: Scope, call_id: str) -> Call | None:
     """The call, if `scope` may see it (None both when it does not exist and when it is out
     of scope: the caller cannot tell them apart)."""
     return session.scalars(visible_calls(scope).where(Call.call_id == call_id)).one_or_none()
+
+
+def call_with_people(session: Session, scope: Scope, call_id: str
+                     ) -> tuple[Call, dict[str, Any]] | None:
+    """`call_in` and `call_people` in one query: the call in scope, and the ids and names
+    behind its keys."""
+    submitter = aliased(User)
+    row = session.execute(
+        select(Call, Agent.agent_id, Agent.name, Team.team_id, submitter.username)
+        .outerjoin(Agent, Agent.id == Call.agent_pk)
+        .outerjoin(Team, Team.id == Call.team_pk)
+        .outerjoin(submitter, submitter.id == Call.submitted_by_pk)
+        .where(call_in_scope(scope), Call.call_id == call_id)).one_or_none()
+    if row is None:
+        return None
+    call, agent_id, agent_name, team_id, username = row
+    return call, {"agent_id": agent_id, "agent_name": agent_name, "team_id": team_id,
+                  "submitted_by": username}
 
 
 def call_people(session: Session, call: Call) -> dict[str, Any]:

@@ -244,7 +244,13 @@ def _agent_pks(session: Session, agent_ids: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def agent_names(session: Session) -> dict[str, str]:
-    """agent_id -> the name the calls' metadata gave (agents without one are left out)."""
-    rows = session.execute(select(Agent.agent_id, Agent.name).where(Agent.name.is_not(None)))
+def agent_names(session: Session, agent_ids: Collection[str] | None = None) -> dict[str, str]:
+    """agent_id -> the name the calls' metadata gave (agents without one are left out), of
+    every agent or of `agent_ids` only (a page of records: no scan of every agent)."""
+    stmt = select(Agent.agent_id, Agent.name).where(Agent.name.is_not(None))
+    if agent_ids is not None:
+        if not agent_ids:
+            return {}
+        stmt = stmt.where(Agent.agent_id.in_(sorted(agent_ids)))
+    rows = session.execute(stmt)
     return {agent_id: name for agent_id, name in rows if name is not None}

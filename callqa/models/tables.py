@@ -74,7 +74,7 @@ class Call(Base):
     source: Mapped[str] = mapped_column(String(16))
     recording_uri: Mapped[str] = mapped_column(Text)
     agent_pk: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
-    team_pk: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_pk: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     customer_pk: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     call_type: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -116,6 +116,11 @@ class Call(Base):
         Index("ix_calls_started", "started_at"),
         # `pending_calls`: the oldest pending calls first, without sorting the whole table.
         Index("ix_calls_status", "status", "id"),
+        # The web service: one agent's calls newest first (an agent's own list, a filter);
+        # a team's calls, and the agents who took them (a team leader's scope), from the
+        # index alone.
+        Index("ix_calls_agent_newest", "agent_pk", "id"),
+        Index("ix_calls_team_agent", "team_pk", "agent_pk"),
     )
 
     def __repr__(self) -> str:

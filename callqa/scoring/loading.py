@@ -12,6 +12,7 @@ scorecard <id>. Each problem names the file and line its text comes from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -50,13 +51,23 @@ def load_scorecard(path: str | Path) -> Scorecard:
     """Read and validate one scorecard file; `ScorecardError` lists every problem found. A
     parent it `extends` is looked for beside it, then among the bundled scorecards."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        cause = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
-        problem = ScorecardProblem(str(path), None, "", f"cannot read the file ({cause})")
-        raise ScorecardError(path, (problem,)) from exc
+    text, problem = read_scorecard_text(path)
+    if text is None:
+        assert problem is not None
+        raise ScorecardError(path, (problem,))
     return parse_scorecard(text, str(path), folder=path.parent)
+
+
+def read_scorecard_text(path: Path) -> tuple[str | None, ScorecardProblem | None]:
+    """A scorecard file's text (UTF-8, a byte-order mark allowed), or why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8-sig"), None
+    except OSError as exc:
+        cause = f"cannot read the file ({exc.strerror}). Fix: check the path and permissions"
+    except UnicodeDecodeError as exc:
+        cause = (f"cannot read the file (not UTF-8 text: {exc.reason} at byte {exc.start})."
+                 " Fix: save it as UTF-8")
+    return None, ScorecardProblem(str(path), None, "", cause)
 
 
 def parse_scorecard(
@@ -195,11 +206,20 @@ class _Layer:
     where: _Where
 
 
+MAX_DEPTH = 32
+"""Nesting a scorecard never needs (the bundled ones reach 8 levels): deeper is refused before
+the YAML is built, which would otherwise recurse past Python's stack."""
+
+
 def _read_document(
     text: str, source: str, key: str
 ) -> tuple[_Document | None, list[ScorecardProblem]]:
-    """The parsed file (None when it is not YAML or not a mapping), and its duplicate keys."""
+    """The parsed file (None when it is not YAML, not a mapping, or not plain YAML), and its
+    duplicate keys."""
     try:
+        shape = _shape_problem(text, source)
+        if shape is not None:
+            return None, [shape]
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -230,6 +250,36 @@ def _read_document(
         if path:
             node.parts[path[-1]] = _Where((source, line, path))
     return _Document(source, key, data, where), problems
+
+
+def _shape_problem(text: str, source: str) -> ScorecardProblem | None:
+    """YAML anchors and aliases, or nesting deeper than `MAX_DEPTH`, found in the parser's
+    event stream: one pass over the text, before anything is built from it.
+
+    Aliases are refused outright: nine aliases of nine aliases of ... (a "billion laughs"
+    file) make a few hundred bytes into billions of values once anything walks the data, and
+    a scorecard never needs them (`extends` reuses a whole scorecard)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        anchor = getattr(event, "anchor", None)  # aliases, scalars, sequences and mappings
+        if anchor is not None:
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            return ScorecardProblem(
+                source, line, "(yaml)",
+                f"YAML anchors and aliases ({sign}{anchor}) are not allowed in "
+                "scorecards. Fix: write the values out where they are used (`extends` reuses a "
+                "whole scorecard)")
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return ScorecardProblem(
+                    source, line, "(yaml)",
+                    f"nested more than {MAX_DEPTH} levels deep; a scorecard needs a few. Fix: "
+                    "check the brackets and the indentation")
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+    return None
 
 
 # --- inheritance ------------------------------------------------------------------------------
@@ -324,6 +374,8 @@ def _find_parent(
 
 def _declared_id(text: str) -> Any:
     try:
+        if _shape_problem(text, "") is not None:
+            return None
         data = yaml.safe_load(text)
     except yaml.YAMLError:
         return None
@@ -569,11 +621,23 @@ def _language_problems(scorecard: Scorecard) -> Iterator[tuple[FieldPath, str]]:
                 if not alternatives:
                     yield (*base, language), "empty phrase list"
                 for position, alternative in enumerate(alternatives):
+                    if (isinstance(alternative, RegexPhrase) and language not in _ASCII_LANGUAGES
+                            and _ASCII_CLASS.search(alternative.regex)):
+                        yield (*base, language, position, "regex"), (
+                            f"\\b and \\w know only ASCII letters in RE2, so in {language!r} "
+                            "text they do not find words. Fix: match the spaces between words "
+                            "instead, e.g. '(?:^| )word(?: |$)', or \\pL for any letter")
                     for term in _terms(alternative):
                         if not normalise(term, language):
                             yield (*base, language, position), (
                                 f"{term!r} has no words once punctuation is removed"
                             )
+
+
+_ASCII_LANGUAGES = frozenset({"en"})
+"""Languages whose normalised words are ASCII letters: RE2's `\\b` and `\\w` find them."""
+_ASCII_CLASS = re.compile(r"(?<!\\)(?:\\\\)*\\[bBwW]")
+"""`\\b`, `\\B`, `\\w` or `\\W` in a pattern (not an escaped backslash before a letter)."""
 
 
 def _terms(alternative: str | NearPhrase | RegexPhrase) -> Iterable[str]:

@@ -9,7 +9,6 @@ and, when a negation cue precedes it in the same turn, that cue.
 
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -19,7 +18,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from callqa.domain.text import normalise
 from callqa.scoring.languages import LANGUAGE_RULES, LanguageRules
-from callqa.scoring.scorecard import NearPhrase, PhraseSet, RegexPhrase, Scorecard
+from callqa.scoring.scorecard import (
+    NearPhrase,
+    PhraseSet,
+    Regex,
+    RegexPhrase,
+    Scorecard,
+    compile_regex,
+)
 from callqa.scoring.view import CallView
 
 if TYPE_CHECKING:
@@ -57,7 +63,8 @@ class SlotPatterns:
 
     key: str
     near: tuple[_NearSpec, ...]
-    regexes: tuple[re.Pattern[str], ...]
+    regexes: tuple[Regex, ...]
+    """RE2 patterns: linear time whatever the scorecard says (see `compile_regex`)."""
     summary: str
     """How a reason names the set: "'thank you for calling', 'hello' and 10 more"."""
 
@@ -121,7 +128,7 @@ class CompiledScorecard:
                 self._add(spec.second_key, alternative.near[1])
                 near.append(spec)
         regexes = tuple(
-            re.compile(a.regex) for a in alternatives if isinstance(a, RegexPhrase)
+            compile_regex(a.regex) for a in alternatives if isinstance(a, RegexPhrase)
         )
         return SlotPatterns(key, tuple(near), regexes, _summary(alternatives))
 
@@ -277,7 +284,7 @@ class CallMatches:
                 hits.append(self._hit(start, end, inside=gap))
         return hits
 
-    def _regex_hits(self, pattern: re.Pattern[str]) -> list[Hit]:
+    def _regex_hits(self, pattern: Regex) -> list[Hit]:
         hits: list[Hit] = []
         for found in pattern.finditer(self.text):
             if found.end() == found.start():

@@ -9,11 +9,12 @@ sets are given per language; each phrase is plain text, a proximity pair or a re
 from __future__ import annotations
 
 import hashlib
-import re
 import string
+from collections.abc import Iterator
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
+import re2
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -76,18 +77,46 @@ class NearPhrase(_Strict):
         return value
 
 
+class RegexMatch(Protocol):
+    def start(self) -> int: ...
+    def end(self) -> int: ...
+
+
+class Regex(Protocol):
+    """A compiled scorecard regex (RE2): `finditer` as Python's `re` has it."""
+
+    def finditer(self, text: str) -> Iterator[RegexMatch]: ...
+
+
+def compile_regex(pattern: str) -> Regex:
+    """A scorecard regex compiled by RE2, whose matching time is linear in the text whatever
+    the pattern: a scorecard cannot hang scoring with a pattern that backtracks
+    exponentially, as `(x+x+)+y` does in Python's `re` on a run of x's. RE2 has no
+    backreferences or lookarounds, and its `\\b`, `\\w` and `\\d` are ASCII-only. A
+    pattern RE2 cannot compile raises ValueError naming the cause and the fix."""
+    options = re2.Options()
+    options.log_errors = False  # the reason is in the exception (else RE2 writes to stderr)
+    try:
+        compiled: Regex = re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else reason
+        raise ValueError(
+            f"bad regex {pattern!r}: {reason}. Scorecard regexes are RE2 (linear time: no "
+            "backreferences such as \\1, no lookarounds such as (?=...) or (?<=...)). Fix: "
+            "rewrite it in RE2 syntax, or use phrases or a `near` pair") from exc
+    return compiled
+
+
 class RegexPhrase(_Strict):
-    """A Python regular expression searched in the normalised text of each turn."""
+    """A regular expression (RE2 syntax) searched in the normalised text of each turn."""
 
     regex: str
 
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"bad regex {value!r}: {exc}") from exc
+        compile_regex(value)
         return value
 
 
@@ -232,12 +261,21 @@ class EmpathyCriterion(_CriterionBase):
     """Customer cues: a complaint, distress, a repeated problem."""
     acknowledgements: PhraseSet
     """Agent cues: apology, understanding, reassurance."""
+    scripted: PhraseSet = Field(default_factory=dict)
+    """Optional: stock phrases that acknowledge nothing ("thank you for your patience",
+    "sorry, could you repeat that?"). An acknowledgement inside one does not count."""
     within_agent_turns: int = Field(default=2, ge=1)
     require: Literal["each", "any"] = "each"
     """`each`: every occasion must be acknowledged; `any`: one acknowledged occasion passes."""
     negation: bool = True
 
-    PHRASE_SETS: ClassVar[tuple[str, ...]] = ("occasions", "acknowledgements")
+    PHRASE_SETS: ClassVar[tuple[str, ...]] = ("occasions", "acknowledgements", "scripted")
+
+    def phrase_sets(self) -> dict[str, PhraseSet]:
+        sets = super().phrase_sets()
+        if not self.scripted:
+            del sets["scripted"]  # optional: a scorecard without it needs no phrases for it
+        return sets
 
 
 class ResolutionCriterion(_CriterionBase):

@@ -4,7 +4,7 @@ suggested calls for team leaders and the per-agent and per-team report."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -42,6 +42,12 @@ def analyse_period(
     with sessions() as session:
         calls = store.calls_frame(session, begin, finish)
         criteria = store.criterion_frame(session, begin, finish)
+        # Issue 14: criteria whose automatic verdicts reviewers do not trust stop driving
+        # flags and the queue until agreement recovers (services.agreement).
+        from callqa.services.agreement import untrusted_criteria
+
+        criteria = criteria[~criteria["criterion_id"].isin(
+            untrusted_criteria(sessions, settings))]
         if calls.empty:
             period = (start or date.today(), end or date.today())
             return Analysis(period, 0, {}, [], [], 0)
@@ -118,10 +124,11 @@ def period_report(sessions: sessionmaker[Session], settings: Settings,
     return build_report(calls)
 
 
-def agent_names(sessions: sessionmaker[Session]) -> dict[str, str]:
-    """agent_id -> name, for showing people rather than ids."""
+def agent_names(sessions: sessionmaker[Session], agent_ids: Collection[str] | None = None
+                ) -> dict[str, str]:
+    """agent_id -> name, for showing people rather than ids (of `agent_ids` only: a page)."""
     with sessions() as session:
-        return store.agent_names(session)
+        return store.agent_names(session, agent_ids)
 
 
 def visible_agents(sessions: sessionmaker[Session], scope: Scope) -> set[str] | None:

@@ -91,10 +91,10 @@ def list_calls(sessions: sessionmaker[Session], scope: Scope, query: CallQuery, 
 def call_detail(sessions: sessionmaker[Session], scope: Scope, call_id: str
                 ) -> CallDetail | None:
     with sessions() as session:
-        call = store_browse.call_in(session, scope, call_id)
-        if call is None:
+        found = store_browse.call_with_people(session, scope, call_id)
+        if found is None:
             return None
-        people = store_browse.call_people(session, call)
+        call, people = found
         texts = store.transcript_texts(session, [call.id])
         transcript = (Transcript.model_validate_json(texts[call.id]) if call.id in texts
                       else None)
@@ -165,8 +165,11 @@ def submit_call(sessions: sessionmaker[Session], settings: Settings, person: Per
     if parsed.call_id is None:
         parsed = parsed.model_copy(update={"call_id": f"upload-{sha[:16]}"})
     if transcript is not None:
+        from callqa.pipeline.redact import redact_transcript
+
         transcript = transcript.model_copy(update={"call_id": parsed.call_id,
                                                    "metadata": parsed})
+        transcript, _ = redact_transcript(transcript, settings.redaction)
     with sessions.begin() as session:
         call, created = store.upsert_call(session, parsed, content_sha256=sha,
                                           recording_uri=store.file_uri(kept), source=kind)

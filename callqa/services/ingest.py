@@ -17,6 +17,7 @@ with its line, reason and fix and skipped; the rest goes on and what was stored 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import posixpath
@@ -32,7 +33,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from callqa.domain.errors import InputError, MetadataError, StoreError
+from callqa.configs.settings import RedactionSettings
+from callqa.domain.errors import CallqaError, InputError, MetadataError, StoreError
 from callqa.domain.metadata import (
     metadata_from_json,
     metadata_warnings,
@@ -103,6 +105,14 @@ class IngestReport:
                 f"{self.failed} failed")
 
 
+class _StoreOpenError(Exception):
+    """The store cannot be opened (or created): the whole run's problem, not one row's."""
+
+    def __init__(self, error: CallqaError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _RejectedError(Exception):
     def __init__(self, reason: str, fix: str, source: str | None = None) -> None:
         super().__init__(reason)
@@ -116,6 +126,8 @@ class _Candidate:
     recording_uri: str
     source: str
     transcript: Transcript | None = None
+    metadata_source: str | None = None
+    """The sidecar the metadata came from (None: the unit's own source, a manifest line)."""
 
     @property
     def warnings(self) -> list[str]:
@@ -209,7 +221,7 @@ class _Archive:
         except self.errors as exc:
             raise _RejectedError(f"cannot read {self.name(path)} ({describe_error(exc)})",
                                  self.fix("check the file's permissions")) from exc
-        raise _RejectedError(f"{self.name(path)} is empty (0 bytes)",
+        raise _RejectedError("the recording is empty (0 bytes)",
                              "export the recording again from the recorder")
 
 
@@ -221,8 +233,16 @@ def _open_archive(path: str | Path) -> tuple[_Archive, PurePath]:
     return _Archive(LocalFileSystem(), remote=False), local
 
 
+def check_source(path: str | Path) -> int:
+    """How many files or lines `path` holds to ingest; an InputError (or a storage error)
+    at once when it is missing or unreadable, before any store or flow is started."""
+    archive, root = _open_archive(path)
+    return len(_units(archive, root))
+
+
 def ingest(session_factory: Callable[[], Session], path: str | Path,
-           hook: Progress = no_progress) -> IngestReport:
+           hook: Progress = no_progress, redaction: RedactionSettings | None = None
+           ) -> IngestReport:
     """Register the calls under `path` (a folder, a JSONL manifest or one recording; a local
     path, a `file://` URI or any fsspec URL given as a string).
 
@@ -235,7 +255,9 @@ def ingest(session_factory: Callable[[], Session], path: str | Path,
     for done, (source, line, build) in enumerate(units, start=1):
         try:
             candidate = build()
-            stored_as, created = _store(session_factory, candidate)
+            stored_as, created = _store(session_factory, _redacted(candidate, redaction))
+        except _StoreOpenError as exc:
+            raise exc.error from exc.error.__cause__  # one message, not one per file
         except _RejectedError as exc:
             report.failures.append(IngestFailure(exc.source or source, line, exc.reason,
                                                  exc.fix))
@@ -243,9 +265,10 @@ def ingest(session_factory: Callable[[], Session], path: str | Path,
             report.failures.append(IngestFailure(source, line, exc.cause, exc.fix))
         else:
             call_id = str(candidate.metadata.call_id)
-            report.warnings.extend(IngestFailure(source, line, warning,
-                                                 "correct the field's name")
-                                   for warning in candidate.warnings)
+            report.warnings.extend(IngestFailure(
+                candidate.metadata_source or source,
+                None if candidate.metadata_source else line, warning,
+                "correct the field's name") for warning in candidate.warnings)
             if created:
                 report.added += 1
                 report.added_call_ids.append(call_id)
@@ -290,12 +313,29 @@ def _units(archive: _Archive, root: PurePath) -> list[_Unit]:
     raise InputError(name, "no such file or folder", _GIVE_INPUT)
 
 
+def _redacted(candidate: _Candidate, redaction: RedactionSettings | None) -> _Candidate:
+    """An imported transcript with card numbers, codes and personal data replaced by tags
+    before it is stored (settings `redaction`; PCI always by default)."""
+    if candidate.transcript is None:
+        return candidate
+    from callqa.pipeline.redact import redact_transcript
+
+    redacted, _ = redact_transcript(candidate.transcript, redaction or RedactionSettings())
+    return dataclasses.replace(candidate, transcript=redacted)
+
+
 def _store(session_factory: Callable[[], Session], candidate: _Candidate
            ) -> tuple[str, bool]:
     """(the call_id the content is stored under, whether it was added now)."""
     for attempt in (1, 2):
         try:
-            with session_factory() as session, session.begin():
+            # The flows open (and create) the store at the first call stored: a store that
+            # cannot be opened is raised at once, not reported against this call.
+            opened = session_factory()
+        except CallqaError as exc:
+            raise _StoreOpenError(exc) from exc
+        try:
+            with opened as session, session.begin():
                 call, created = upsert_call(
                     session, candidate.metadata, content_sha256=candidate.content_sha256,
                     recording_uri=candidate.recording_uri, source=candidate.source)
@@ -319,6 +359,7 @@ def _recording_unit(archive: _Archive, audio: PurePath,
     def build() -> _Candidate:
         sidecar = sidecar_path(audio)
         metadata = CallMetadata()
+        source: str | None = None
         has_sidecar = archive.is_file(sidecar) if listed is None else sidecar in listed
         if has_sidecar:
             source = archive.name(sidecar)
@@ -328,7 +369,8 @@ def _recording_unit(archive: _Archive, audio: PurePath,
                 raise _RejectedError(exc.cause, exc.fix, source) from exc
         if metadata.call_id is None:
             metadata = metadata.model_copy(update={"call_id": audio.stem})
-        return _Candidate(metadata, archive.sha256(audio), archive.uri(audio), "audio")
+        return _Candidate(metadata, archive.sha256(audio), archive.uri(audio), "audio",
+                          metadata_source=source)
     return build
 
 
@@ -358,6 +400,9 @@ def _manifest_unit(archive: _Archive, manifest: PurePath, number: int,
         except json.JSONDecodeError as exc:
             raise _RejectedError(f"not valid JSON ({exc.msg} at column {exc.colno})",
                             "write one JSON object per line") from exc
+        except RecursionError as exc:
+            raise _RejectedError("not a manifest row (JSON nested thousands of levels deep)",
+                                 "write one JSON object per line") from exc
         if not isinstance(data, dict):
             raise _RejectedError(f"a manifest line must be a JSON object, got "
                             f"{type(data).__name__}",
@@ -400,7 +445,8 @@ def _transcript_candidate(archive: _Archive, file: PurePath, row: dict[str, Any]
         transcript = Transcript.model_validate_json(content)
     except ValidationError as exc:
         problems = "; ".join(
-            f"'{'.'.join(str(p) for p in err['loc']) or '(top)'}': {err['msg']}"
+            f"'{'.'.join(str(p) for p in err['loc']) or '(top)'}': "
+            f"{err['msg'].removeprefix('Value error, ')}"
             for err in exc.errors()[:3])
         more = f" (and {exc.error_count() - 3} more)" if exc.error_count() > 3 else ""
         raise _RejectedError(f"transcript {archive.name(file)} is not a valid "

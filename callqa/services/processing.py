@@ -18,6 +18,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +30,7 @@ from callqa.domain.progress import Progress, no_progress
 from callqa.models import store
 from callqa.models import store_claims as claims
 from callqa.models.tables import Call
+from callqa.pipeline.redact import RedactedSpan, redact_transcript
 from callqa.scoring import Scorecard, ScoreResult, choose_scorecard, score_call
 from callqa.scoring.causes import outside_cause
 from callqa.services.errors import is_transient
@@ -159,6 +161,9 @@ def transcribe_stage(sessions: sessionmaker[Session], call_id: str, settings: Se
         with local_copy(uri) as path:
             transcript = transcribe_call(path, metadata, settings,
                                          get_transcriber(settings.transcription))
+            # Card numbers, codes and personal data never reach the store (or the audio kept).
+            transcript, spans = redact_transcript(transcript, settings.redaction)
+            kept = silenced_recording(path, sha, spans, settings)
     except CallqaError as exc:
         if is_transient(exc):
             raise  # the archive out of reach: the task's retries handle it
@@ -171,9 +176,25 @@ def transcribe_stage(sessions: sessionmaker[Session], call_id: str, settings: Se
         store.save_transcript(session, call, transcript)
         if transcript.metrics is not None:
             store.save_metrics(session, call, transcript.metrics)
+        if kept is not None:
+            call.recording_uri = store.file_uri(kept)
         store.record_stage(session, sha, *_key(key), "done")
         session.commit()
     return "done", None
+
+
+def silenced_recording(path: Path, sha: str, spans: Sequence[RedactedSpan],
+                       settings: Settings) -> Path | None:
+    """With `redaction.audio` set to silence or tone and something redacted: a copy of the
+    recording with those spans silenced on every channel, kept in `<data_dir>/redacted/`
+    instead of the original (which the archive keeps; callqa no longer points at it)."""
+    if settings.redaction.audio == "original" or not spans:
+        return None
+    from callqa.pipeline.silence import write_silenced_copy
+
+    target = Path(settings.data_dir) / "redacted" / f"{sha}{path.suffix.lower() or '.wav'}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_silenced_copy(path, target, spans, settings.redaction)
 
 
 def score_stage(sessions: sessionmaker[Session], call_ids: Sequence[str], settings: Settings,

@@ -28,7 +28,8 @@ def load_transcript(path: Path) -> Transcript:
         return Transcript.from_json(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or '(top level)'}: {error['msg']}"
+            f"{'.'.join(str(p) for p in error['loc']) or '(top level)'}: "
+            f"{error['msg'].removeprefix('Value error, ')}"
             for error in exc.errors()[:5]
         )
         raise TranscriptFileError(
@@ -80,7 +81,7 @@ class ScorecardCheck:
 
 def check_scorecard_files(paths: Sequence[Path]) -> list[ScorecardCheck]:
     """Check scorecard files (or folders of them); two files may not claim one call type."""
-    from callqa.scoring.loading import check_scorecard
+    from callqa.scoring.loading import check_scorecard, read_scorecard_text
 
     files = [f for p in paths for f in (sorted(p.glob("*.yaml")) if p.is_dir() else [p])]
     if not files:
@@ -88,11 +89,12 @@ def check_scorecard_files(paths: Sequence[Path]) -> list[ScorecardCheck]:
     checks: list[ScorecardCheck] = []
     claimed: dict[str, Path] = {}
     for file in files:
-        try:
-            scorecard, problems = check_scorecard(file.read_text(encoding="utf-8"), str(file))
-        except (OSError, UnicodeDecodeError) as exc:
-            unreadable = ScorecardProblem(str(file), None, "", f"unreadable ({exc})")
+        text, unreadable = read_scorecard_text(file)
+        if text is None:
+            assert unreadable is not None
             scorecard, problems = None, [unreadable]
+        else:
+            scorecard, problems = check_scorecard(text, str(file))
         if scorecard is not None:
             for call_type in scorecard.call_types:
                 if call_type in claimed:

@@ -28,7 +28,7 @@ from callqa.support.hashing import short_digest
 
 TRANSCRIBE = "transcribe"
 SCORE = "score"
-TRANSCRIBE_VERSION = "1"
+TRANSCRIBE_VERSION = "2"
 SCORE_VERSION = "1"
 
 
@@ -57,6 +57,10 @@ def transcribe_key(settings: Settings) -> StageKey:
         "metrics": settings.metrics.model_dump(mode="json"),
         "default_channel_layout": settings.default_channel_layout,
         "roles": _config_digest("roles.yaml"),
+        # What is redacted (and whether the audio is silenced) changes what is stored.
+        # (`kinds` is a set: sorted, or the key would change with the process's hash seed.)
+        "redaction": {**settings.redaction.model_dump(mode="json"),
+                      "kinds": sorted(settings.redaction.kinds)},
     }
     return StageKey(TRANSCRIBE, TRANSCRIBE_VERSION, short_digest(options))
 

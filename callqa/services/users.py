@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pwdlib import PasswordHash
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.domain.errors import CallqaError
 from callqa.domain.queries import Scope
-from callqa.models import store_people
+from callqa.models import store_people, store_reviews
 from callqa.models.people import ROLES, User
 
 _HASHER = PasswordHash.recommended()  # argon2id with pwdlib's current parameters
@@ -51,8 +52,10 @@ def scope_of(person: Person) -> Scope:
 
 
 def add_user(sessions: sessionmaker[Session], username: str, password: str, role: str,
-             teams: Sequence[str] = (), agent_id: str | None = None) -> Person:
-    """Store a new user with an argon2 hash of `password`."""
+             teams: Sequence[str] = (), agent_id: str | None = None,
+             actor: str = "system") -> Person:
+    """Store a new user with an argon2 hash of `password` (and an audit event by `actor`:
+    a username, or `cli:<login>`)."""
     username = username.strip()
     if not username:
         raise UserError("a username cannot be empty. Fix: give one, e.g. `callqa users add "
@@ -70,7 +73,10 @@ def add_user(sessions: sessionmaker[Session], username: str, password: str, role
     with sessions.begin() as session:
         user = store_people.add_user(session, username, _HASHER.hash(password), role,
                                      agent_id if role == "agent" else None, list(teams))
-        return _person(session, user)
+        person = _person(session, user)
+        store_reviews.append_event(session, actor, "user.added", "user", username,
+                                   after=_audited(person))
+        return person
 
 
 def list_users(sessions: sessionmaker[Session]) -> list[Person]:
@@ -78,14 +84,19 @@ def list_users(sessions: sessionmaker[Session]) -> list[Person]:
         return [_person(session, user) for user in store_people.list_users(session)]
 
 
-def disable_user(sessions: sessionmaker[Session], username: str) -> Person:
+def disable_user(sessions: sessionmaker[Session], username: str, actor: str = "system"
+                 ) -> Person:
     """A disabled user can no longer sign in; their tokens stop working at once."""
     with sessions.begin() as session:
         user = store_people.get_user(session, username)
         if user is None:
             raise UserError(f"no user {username!r}. Fix: check `callqa users list`")
+        before = _person(session, user)
         user.disabled = True
-        return _person(session, user)
+        person = _person(session, user)
+        store_reviews.append_event(session, actor, "user.disabled", "user", username,
+                                   before=_audited(before), after=_audited(person))
+        return person
 
 
 def find_user(sessions: sessionmaker[Session], username: str) -> Person | None:
@@ -109,6 +120,12 @@ def authenticate(sessions: sessionmaker[Session], username: str, password: str
         if new_hash is not None:  # pwdlib's parameters moved on: keep the hash current
             store_people.set_password_hash(session, user, new_hash)
         return _person(session, user)
+
+
+def _audited(person: Person) -> dict[str, Any]:
+    """A user as the audit trail keeps it (never the password or its hash)."""
+    return {"username": person.username, "role": person.role, "agent_id": person.agent_id,
+            "teams": list(person.teams), "disabled": person.disabled}
 
 
 def _person(session: Session, user: User) -> Person:

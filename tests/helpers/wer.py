@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import jiwer
 from whisper_normalizer.english import EnglishTextNormalizer
@@ -30,3 +31,26 @@ def corpus_wer(pairs: list[tuple[str, str]]) -> float:
     refs = [normalise(r) for r, _ in pairs]
     hyps = [normalise(h) or "<empty>" for _, h in pairs]
     return float(jiwer.wer(refs, hyps))
+
+
+@dataclass(frozen=True)
+class ErrorCounts:
+    """Word errors over several (reference, hypothesis) pairs, as jiwer aligns them."""
+
+    substitutions: int
+    deletions: int
+    insertions: int
+    words: int
+    """Reference words."""
+
+    @property
+    def wer(self) -> float:
+        return (self.substitutions + self.deletions + self.insertions) / max(self.words, 1)
+
+
+def error_counts(pairs: list[tuple[str, str]]) -> ErrorCounts:
+    """Substitutions, deletions and insertions over several (reference, hypothesis) pairs."""
+    result = jiwer.process_words([normalise(r) for r, _ in pairs],
+                                 [normalise(h) or "<empty>" for _, h in pairs])
+    return ErrorCounts(result.substitutions, result.deletions, result.insertions,
+                       result.substitutions + result.deletions + result.hits)

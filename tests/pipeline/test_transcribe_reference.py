@@ -14,7 +14,7 @@ from callqa.pipeline.calls import transcribe_call
 from callqa.pipeline.transcribe import Transcriber
 from tests.helpers.hvb import HVB_SIDS
 from tests.helpers.invariants import assert_transcript_invariants
-from tests.helpers.wer import corpus_wer, wer
+from tests.helpers.wer import error_counts, wer
 
 pytestmark = pytest.mark.model
 
@@ -65,15 +65,16 @@ def test_unknown_layout_infers_roles(shared_data: Path, transcriber: Transcriber
 def test_hvb_stereo_ulaw_matches_bare_faster_whisper(
     shared_data: Path, transcriber: Transcriber
 ) -> None:
-    """Per role, over the four calls: callqa's WER on the 8 kHz μ-law stereo file is no more
-    than 1.5 points worse than bare faster-whisper on each party's own 16 kHz file (same
-    model and options), computed here. (The μ-law file loses
-    detail: measured 8.0 % against 7.0 % for the agent, 2 words of 199.)"""
+    """Over the four calls pooled, callqa's WER on the 8 kHz μ-law stereo file (one party per
+    channel) is no more than 1 point above bare faster-whisper on each party's own PCM file
+    (same model; VAD on, beam 5, faster-whisper's defaults otherwise), computed here.
+    benchmarks/bench_stereo_wer.py prints the same per call and channel, with bare
+    faster-whisper on the μ-law channels too."""
     from faster_whisper import decode_audio as bare_decode
 
     hvb = shared_data / "calls/hvb"
-    pairs: dict[str, list[tuple[str, str]]] = {"agent": [], "caller": []}
-    bare_pairs: dict[str, list[tuple[str, str]]] = {"agent": [], "caller": []}
+    pairs: list[tuple[str, str]] = []
+    bare_pairs: list[tuple[str, str]] = []
     metadata = CallMetadata(channel_layout=ChannelLayout.AGENT_LEFT)
     for sid in HVB_SIDS:
         transcript = transcribe_call(
@@ -83,17 +84,16 @@ def test_hvb_stereo_ulaw_matches_bare_faster_whisper(
         assert_transcript_invariants(transcript)
         for party, role in (("agent", Role.AGENT), ("caller", Role.CUSTOMER)):
             reference = (hvb / f"derived/{sid}.{party}.ref.txt").read_text()
-            pairs[party].append((reference, transcript.text_by_role(role)))
+            pairs.append((reference, transcript.text_by_role(role)))
             segments, _ = transcriber.whisper_model.transcribe(
                 bare_decode(str(hvb / f"audio/{party}/{sid}.wav")), vad_filter=True,
-                **transcriber.decode_options("en"),
+                beam_size=transcriber.settings.beam_size, language="en",
             )
-            bare_text = " ".join(s.text for s in segments)
-            bare_pairs[party].append((reference, bare_text))
-    for party in ("agent", "caller"):
-        ours, bare = corpus_wer(pairs[party]), corpus_wer(bare_pairs[party])
-        print(f"{party}: callqa WER {ours:.3f}, bare faster-whisper WER {bare:.3f}")
-        assert ours <= bare + 0.015, (party, ours, bare)
+            bare_pairs.append((reference, " ".join(s.text for s in segments)))
+    ours, bare = error_counts(pairs), error_counts(bare_pairs)
+    print(f"callqa stereo u-law WER {ours.wer:.3f} ({ours}), "
+          f"bare faster-whisper on the own files {bare.wer:.3f} ({bare})")
+    assert ours.wer <= bare.wer + 0.01, (ours, bare)
 
 
 def test_agent_utterances_follow_the_reference_turns(

@@ -12,12 +12,14 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 
 from callqa.api.deps import SessionsDep, SettingsDep, Staff
-from callqa.domain.review import Flag, ReportRow, ReviewItem, Suggestion
-from callqa.services import analysis
+from callqa.domain.review import Flag, ReportRow, ReviewItem
+from callqa.services import analysis, library
 from callqa.services.calls import Page
+from callqa.services.library import ExampledSuggestion
 
 router = APIRouter(tags=["analysis"])
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R", bound=BaseModel)
 Limit = Annotated[int | None, Query(ge=1, le=500)]
 From = Annotated[date | None, Query(alias="from")]
 To = Annotated[date | None, Query(alias="to")]
@@ -31,7 +33,7 @@ class NamedReviewItem(ReviewItem):
     agent_name: str | None = None
 
 
-class NamedSuggestion(Suggestion):
+class NamedSuggestion(ExampledSuggestion):
     agent_name: str | None = None
 
 
@@ -39,7 +41,7 @@ class NamedSuggestion(Suggestion):
 def flags(person: Staff, sessions: SessionsDep, settings: SettingsDep,
           limit: Limit = None, cursor: str | None = None) -> Page[NamedFlag]:
     found = analysis.stored_flags(sessions, person.scope)
-    return _page(_named(NamedFlag, found, sessions), limit or settings.api.page_size, cursor)
+    return _named(NamedFlag, _page(found, limit or settings.api.page_size, cursor), sessions)
 
 
 @router.get("/review-queue", response_model=Page[NamedReviewItem])
@@ -47,16 +49,16 @@ def review_queue(person: Staff, sessions: SessionsDep, settings: SettingsDep,
                  limit: Limit = None, cursor: str | None = None) -> Page[NamedReviewItem]:
     size, offset = limit or settings.api.page_size, _offset(cursor)
     items = analysis.queue_in_scope(sessions, person.scope, size + 1, offset)
-    return _page(_named(NamedReviewItem, items, sessions), size, cursor, offset_done=True)
+    return _named(NamedReviewItem, _page(items, size, cursor, offset_done=True), sessions)
 
 
 @router.get("/suggestions", response_model=Page[NamedSuggestion])
 def suggestions(person: Staff, sessions: SessionsDep, settings: SettingsDep,
                 start: From = None, end: To = None, limit: Limit = None,
                 cursor: str | None = None) -> Page[NamedSuggestion]:
-    picks = analysis.suggestions_in_scope(sessions, settings, person.scope, start, end)
-    return _page(_named(NamedSuggestion, picks, sessions), limit or settings.api.page_size,
-                 cursor)
+    picks = library.suggestions_with_examples(sessions, settings, person.scope, start, end)
+    return _named(NamedSuggestion, _page(picks, limit or settings.api.page_size, cursor),
+                  sessions)
 
 
 @router.get("/reports", response_model=Page[ReportRow])
@@ -67,11 +69,14 @@ def reports(person: Staff, sessions: SessionsDep, settings: SettingsDep,
     return _page(rows, limit or settings.api.page_size, cursor)
 
 
-def _named(kind: type[T], records: Sequence[BaseModel], sessions: Any) -> list[T]:
-    names = analysis.agent_names(sessions)
-    return [kind.model_validate({**r.model_dump(),
-                                 "agent_name": names.get(getattr(r, "agent_id", ""))})
-            for r in records]
+def _named(kind: type[T], page: Page[R], sessions: Any) -> Page[T]:
+    """The page's records with their agents' names (looked up for this page's agents only,
+    not for every agent)."""
+    names = analysis.agent_names(sessions, {getattr(r, "agent_id", "") for r in page.items})
+    return Page[T](items=[kind.model_validate({**dict(r),
+                                               "agent_name": names.get(getattr(r, "agent_id",
+                                                                               ""))})
+                          for r in page.items], next_cursor=page.next_cursor)
 
 
 def _page(items: Sequence[T], size: int, cursor: str | None,

@@ -23,8 +23,9 @@ from fastapi.responses import FileResponse
 from callqa.api.deps import AnyUser, SessionsDep, SettingsDep
 from callqa.api.schemas import Submitted
 from callqa.domain.queries import CallQuery
-from callqa.services import calls
-from callqa.services.calls import CallDetail, CallSummary, Page, SubmissionError
+from callqa.services import calls, reviews
+from callqa.services.calls import CallSummary, Page, SubmissionError
+from callqa.services.reviews import ReviewedCallDetail
 
 router = APIRouter(prefix="/calls", tags=["calls"])
 NOT_FOUND = "no such call"  # also for a call out of scope: the two must look alike
@@ -48,9 +49,11 @@ def list_calls(
                             cursor)
 
 
-@router.get("/{call_id}", response_model=CallDetail)
-def call_detail(call_id: str, person: AnyUser, sessions: SessionsDep) -> CallDetail:
-    detail = calls.call_detail(sessions, person.scope, call_id)
+@router.get("/{call_id}", response_model=ReviewedCallDetail)
+def call_detail(call_id: str, person: AnyUser, sessions: SessionsDep) -> ReviewedCallDetail:
+    """The call with its transcript, score and, per criterion, the automatic, human and
+    effective verdicts."""
+    detail = reviews.call_with_verdicts(sessions, person, call_id)
     if detail is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
     return detail

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from callqa.domain.records import CallMetadata, Role, Transcript
 from callqa.domain.scores import Evidence, Outcome
+from callqa.scoring.criteria.clauses import Clause, negated_in_clause
 from callqa.scoring.matching import CallMatches, Hit
 from callqa.scoring.scorecard import Applicability, RoleChoice, Window
 from callqa.scoring.view import CallView
@@ -20,6 +21,9 @@ class CallContext:
     metadata: CallMetadata | None
     view: CallView
     matches: CallMatches
+    clauses: dict[int, tuple[Clause, ...]] = field(default_factory=dict, compare=False,
+                                                  repr=False)
+    """Each turn's clauses, read from the punctuation when a criterion needs them."""
 
     def hits(
         self,
@@ -29,19 +33,19 @@ class CallContext:
         *,
         drop_negated: bool = True,
     ) -> list[Hit]:
-        """Hits of phrase set `key` said by `role` inside `window` (negated ones dropped)."""
+        """Hits of phrase set `key` said by `role` inside `window` (negated ones dropped). A
+        negation cue that the transcript's punctuation puts in an earlier clause ("It's not
+        you. Sorry about that.") is no negation: such a hit is kept, without `negated_by`."""
         view = self.view
-        return [
-            hit
-            for hit in self.matches.hits(key)
-            if view.in_window(view.turns[hit.turn], hit.utterances, window, role)
-            and not (drop_negated and hit.negated_by)
-        ]
-
-    def negated(self, key: str, role: RoleChoice, window: Window | None = None) -> list[Hit]:
-        return [
-            hit for hit in self.hits(key, role, window, drop_negated=False) if hit.negated_by
-        ]
+        found = []
+        for hit in self.matches.hits(key):
+            if not view.in_window(view.turns[hit.turn], hit.utterances, window, role):
+                continue
+            if hit.negated_by and not negated_in_clause(self, hit):
+                hit = hit._replace(negated_by=None)
+            if not (drop_negated and hit.negated_by):
+                found.append(hit)
+        return found
 
     def phrases(self, key: str) -> str:
         return self.matches.compiled.slots[key].summary

@@ -20,7 +20,9 @@ from callqa.scoring.matching import blank_pipeline
 from callqa.scoring.names import NameHit, NameSpec, find_name, name_spec
 from callqa.scoring.scorecard import AgentIntroductionCriterion, GreetingByNameCriterion, Window
 
-AGENT_NAME_FORMS = ("{first}", "{full}")
+AGENT_NAME_FORMS = ("{first}", "{last}", "{full}")
+"""How agents say their own name: "Maria", "Maria Lopez", or the surname alone, as formal
+Persian agents do ("احمدی هستم", I'm Ahmadi)."""
 
 
 def judge_greeting_by_name(criterion: GreetingByNameCriterion, context: CallContext) -> Verdict:

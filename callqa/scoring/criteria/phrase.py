@@ -24,8 +24,13 @@ def judge_phrase(criterion: PhraseCriterion, context: CallContext) -> Verdict:
         return absent
     key = f"{criterion.id}.phrases"
     role, window = criterion.role, criterion.window
-    hits = context.hits(key, role, window, drop_negated=criterion.negation)
-    negated = context.negated(key, role, window) if criterion.negation else []
+    # One pass over the set's hits: kept and (for the reason) negated ones.
+    found = context.hits(key, role, window, drop_negated=False)
+    if criterion.negation:
+        hits = [hit for hit in found if not hit.negated_by]
+        negated = [hit for hit in found if hit.negated_by]
+    else:
+        hits, negated = found, []
     searched = where(context, window, role)
     speaker = "someone" if role == "any" else f"the {role}"
     if criterion.mode == "prohibited":

@@ -1,10 +1,27 @@
 """`resolution`: the agent confirms the request was done, or the customer confirms it works.
-Non-resolution cues (call back later, can't do that, a transfer) fail it. The last cue in the
-call decides: "I can't do that online... I've applied the credit, it's all done" passes, "I've
-updated it... for the refund you'll have to call back later" fails."""
+
+The cues are read in call order and the last one decides:
+
+- an agent confirmation ("I've applied the credit") or a customer confirmation ("it works
+  now") resolves; a later non-resolution cue undoes it: the customer contradicting it ("that
+  still doesn't work") fails with both utterances as evidence, and so does a deferral, a
+  transfer or a refusal by the agent ("someone will call you back", "I'll raise a ticket");
+- after such an agent cue, only the agent confirming the thing done resolves again: the
+  customer's "that works for me" or "got it" after "someone will call you back" accepts the
+  deferral, it does not confirm anything was done;
+- a confirmation that is asked ("Is it working now?", "问题解决了吗") confirms nothing, and an
+  agent's non-resolution cue that is asked ("is there anything I can't help with") is none;
+  negated cues ("it's not fixed yet") never count.
+
+"I can't do that online... I've applied the credit, all done" passes; "I've updated it... for
+the refund you'll have to call back later" fails."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal
+
+from callqa.scoring.criteria.clauses import asked
 from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
@@ -14,7 +31,17 @@ from callqa.scoring.criteria.common import (
     seconds,
 )
 from callqa.scoring.matching import Hit
-from callqa.scoring.scorecard import ResolutionCriterion
+from callqa.scoring.scorecard import ResolutionCriterion, RoleChoice
+
+Cue = Literal["agent_confirms", "customer_confirms", "agent_unresolved", "customer_unresolved"]
+_CUES: tuple[tuple[Cue, RoleChoice, bool], ...] = (
+    ("agent_confirms", "agent", False),
+    ("customer_confirms", "customer", False),
+    ("agent_unresolved", "agent", False),
+    # Asked still counts: the customer's "why is it still not working?" reports it.
+    ("customer_unresolved", "customer", True),
+)
+"""Each phrase set, who says it, and whether a question still counts."""
 
 
 def judge_resolution(criterion: ResolutionCriterion, context: CallContext) -> Verdict:
@@ -22,52 +49,84 @@ def judge_resolution(criterion: ResolutionCriterion, context: CallContext) -> Ve
         return absent
     prefix = criterion.id
     drop = criterion.negation
-    confirmed = context.hits(f"{prefix}.agent_confirms", "agent", drop_negated=drop) + (
-        context.hits(f"{prefix}.customer_confirms", "customer", drop_negated=drop)
-    )
-    unresolved = context.hits(f"{prefix}.agent_unresolved", "agent", drop_negated=drop) + (
-        context.hits(f"{prefix}.customer_unresolved", "customer", drop_negated=drop)
-    )
-    if not confirmed and not unresolved:
+    questions: list[Hit] = []
+    events: list[tuple[Hit, Cue]] = []
+    for field, role, questions_count in _CUES:
+        for hit in context.hits(f"{prefix}.{field}", role, drop_negated=drop):
+            if not questions_count and asked(context, hit):
+                questions.append(hit)
+            else:
+                events.append((hit, field))
+    events.sort(key=lambda event: event[0].start)
+    asked_note = _asked_note(context, questions)
+    if not events:
         return Verdict(
             "fail",
             "no confirmation that the request was done: searched the agent's utterances for"
             f" {context.phrases(f'{prefix}.agent_confirms')} and the customer's for"
-            f" {context.phrases(f'{prefix}.customer_confirms')}: not found",
+            f" {context.phrases(f'{prefix}.customer_confirms')}: not found{asked_note}",
         )
-    last_confirmed = max(confirmed, key=_position, default=None)
-    last_unresolved = max(unresolved, key=_position, default=None)
-    if last_unresolved is not None and (
-        last_confirmed is None or _position(last_unresolved) > _position(last_confirmed)
-    ):
-        after = (
-            f", after the confirmation {_said(context, last_confirmed)}"
-            if last_confirmed is not None
-            else ", with no confirmation"
+    confirmed: Hit | None = None  # the confirmation standing, if the call is resolved so far
+    last_confirmation: Hit | None = None
+    deciding: tuple[Hit, Cue] | None = None
+    open_deferral: Hit | None = None  # an agent non-resolution cue no agent confirmation undid
+    discounted: list[Hit] = []  # customer confirmations after an open deferral
+    for hit, cue in events:
+        if cue == "customer_confirms" and open_deferral is not None:
+            discounted.append(hit)
+            continue
+        deciding = (hit, cue)
+        if cue.endswith("confirms"):
+            confirmed = last_confirmation = hit
+            if cue == "agent_confirms":
+                open_deferral = None
+        else:
+            confirmed = None
+            if cue == "agent_unresolved":
+                open_deferral = hit
+    assert deciding is not None  # the first event is never discounted
+    confirmations = [h for h, c in events if c.endswith("confirms") and h not in discounted]
+    unresolved = [h for h, c in events if c.endswith("unresolved")]
+    if confirmed is not None:
+        earlier = (
+            f"; the earlier non-resolution cue(s) {quoted(h.text for h in unresolved)} were"
+            " followed by it"
+            if unresolved
+            else ""
         )
         return Verdict(
-            "fail",
-            f"non-resolution cue {_said(context, last_unresolved)}{after};"
-            f" all cues: {quoted(h.text for h in unresolved)}",
-            evidence_from_hits(context, unresolved),
+            "pass",
+            f"confirmed: {_said(context, confirmed)}; all confirmations:"
+            f" {quoted(h.text for h in confirmations)}{earlier}{asked_note}",
+            evidence_from_hits(context, [*confirmations, *unresolved]),
         )
-    assert last_confirmed is not None
-    earlier = (
-        f"; the earlier non-resolution cue(s) {quoted(h.text for h in unresolved)} were followed"
-        " by it"
-        if unresolved
-        else ""
-    )
+    last, cue = deciding
+    if cue == "customer_unresolved" and last_confirmation is not None:
+        why = (
+            f"non-resolution cue {_said(context, last)} after the confirmation"
+            f" {_said(context, last_confirmation)}: the customer contradicts it"
+        )
+    elif last_confirmation is not None:
+        why = (
+            f"non-resolution cue {_said(context, last)} (deferred, transferred or refused),"
+            f" after the confirmation {_said(context, last_confirmation)}"
+        )
+    else:
+        why = f"non-resolution cue {_said(context, last)}, with no confirmation"
+    if discounted:
+        why += (
+            f"; the customer's {quoted(h.text for h in discounted)} after the agent's"
+            f" '{open_deferral.text if open_deferral else last.text}' accepts it and confirms"
+            " nothing done"
+        )
+    shown = [*unresolved, *discounted]
+    if last_confirmation is not None:
+        shown.append(last_confirmation)
     return Verdict(
-        "pass",
-        f"confirmed: {_said(context, last_confirmed)}; all confirmations:"
-        f" {quoted(h.text for h in sorted(confirmed, key=_position))}{earlier}",
-        evidence_from_hits(context, [*confirmed, *unresolved]),
+        "fail",
+        f"{why}; all non-resolution cues: {quoted(h.text for h in unresolved)}{asked_note}",
+        evidence_from_hits(context, sorted(shown, key=lambda hit: hit.start)),
     )
-
-
-def _position(hit: Hit) -> int:
-    return hit.start
 
 
 def _said(context: CallContext, hit: Hit) -> str:
@@ -76,3 +135,14 @@ def _said(context: CallContext, hit: Hit) -> str:
         f"'{hit.text}' by the {utterance.role.value} at {seconds(utterance.start)}"
         f" (utterance {hit.utterances[0]})"
     )
+
+
+def _asked_note(context: CallContext, questions: Sequence[Hit]) -> str:
+    if not questions:
+        return ""
+    shown = ", ".join(
+        f"'{hit.text}' (utterance {hit.utterances[0]},"
+        f" {seconds(context.view.utterance(hit.utterances[0]).start)})"
+        for hit in questions[:3]
+    )
+    return f"; ignored as asked, not said: {shown}"
