@@ -13,6 +13,8 @@ from enum import IntEnum
 from pathlib import Path
 from typing import ClassVar
 
+from pydantic import ValidationError
+
 
 class ExitCode(IntEnum):
     """What the `callqa` command's exit status means, the same for every command."""
@@ -51,6 +53,19 @@ def read_input(path: Path, what: str, error: type[InputError]) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise error(path, f"cannot read the {what} ({exc.strerror})", "check the path") from exc
+
+
+def validation_problems(exc: ValidationError, limit: int | None = None, *,
+                        as_fields: bool = False, with_input: bool = False) -> str:
+    """pydantic's complaints on one line, `where: what; ...` (`as_fields`: `field 'where'`;
+    `with_input`: the value given, too)."""
+    parts = []
+    for error in exc.errors()[:limit]:
+        where = ".".join(str(p) for p in error["loc"]) or "(top level)"
+        message = error["msg"].removeprefix("Value error, ")
+        given = f" (got {error.get('input')!r})" if with_input else ""
+        parts.append(f"{f'field {where!r}' if as_fields else where}: {message}{given}")
+    return "; ".join(parts)
 
 
 class AudioDecodeError(InputError):

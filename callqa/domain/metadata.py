@@ -8,7 +8,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import ValidationError
 
-from callqa.domain.errors import MetadataError, read_input
+from callqa.domain.errors import MetadataError, read_input, validation_problems
 from callqa.domain.records import CallMetadata
 
 _PurePathT = TypeVar("_PurePathT", bound=PurePath)
@@ -25,11 +25,7 @@ def parse_metadata(data: Any, source: str | Path = "<metadata>") -> CallMetadata
     try:
         return CallMetadata.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"field '{'.'.join(str(p) for p in err['loc'])}': "
-            f"{err['msg'].removeprefix('Value error, ')} (got {err.get('input')!r})"
-            for err in exc.errors()
-        )
+        problems = validation_problems(exc, as_fields=True, with_input=True)
         raise MetadataError(
             source, f"invalid call metadata: {problems}",
             "correct the named fields (docs/transcript-format.md, 'Call metadata sidecar', "

@@ -14,6 +14,7 @@ from callqa.domain.errors import (
     ScorecardProblem,
     TranscriptFileError,
     read_input,
+    validation_problems,
 )
 from callqa.domain.metadata import load_metadata, parse_metadata
 from callqa.domain.records import CallMetadata, Transcript
@@ -27,11 +28,7 @@ def load_transcript(path: Path) -> Transcript:
     try:
         return Transcript.from_json(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or '(top level)'}: "
-            f"{error['msg'].removeprefix('Value error, ')}"
-            for error in exc.errors()[:5]
-        )
+        problems = validation_problems(exc, 5)
         raise TranscriptFileError(
             path,
             f"not a callqa.transcript/1 JSON file ({problems})",

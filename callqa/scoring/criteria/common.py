@@ -191,3 +191,15 @@ def negation_note(context: CallContext, hits: Sequence[Hit]) -> str:
     )
     more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
     return f"; ignored as negated: {described}{more}"
+
+
+def asked_note(context: CallContext, questions: Sequence[Hit]) -> str:
+    """The reason's note on phrases that were only asked ("Sorry?"), never said."""
+    if not questions:
+        return ""
+    shown = ", ".join(
+        f"'{hit.text}' (utterance {hit.utterances[0]},"
+        f" {seconds(context.view.utterance(hit.utterances[0]).start)})"
+        for hit in questions[:3]
+    )
+    return f"; ignored as asked, not said: {shown}"

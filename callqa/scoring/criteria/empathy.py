@@ -17,6 +17,7 @@ from callqa.scoring.criteria.clauses import asked
 from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
+    asked_note,
     evidence_from_utterances,
     missing_role,
     quoted,
@@ -75,7 +76,7 @@ def judge_empathy(criterion: EmpathyCriterion, context: CallContext) -> Verdict:
     matched: dict[int, tuple[str, ...]] = {}
     for hits, replies in answered:
         _mark(matched, [*hits, *replies])
-    ignored = _ignored_note(context, questions)
+    ignored = asked_note(context, questions)
     if passed:
         hits, replies = answered[0]
         occasion_at = context.view.utterance(hits[0].utterances[0]).start
@@ -121,16 +122,6 @@ def _mark(matched: dict[int, tuple[str, ...]], hits: Sequence[Hit]) -> None:
             if hit.text not in matched.get(index, ()):
                 matched[index] = (*matched.get(index, ()), hit.text)
 
-
-def _ignored_note(context: CallContext, questions: Sequence[Hit]) -> str:
-    if not questions:
-        return ""
-    shown = ", ".join(
-        f"'{hit.text}' (utterance {hit.utterances[0]},"
-        f" {seconds(context.view.utterance(hit.utterances[0]).start)})"
-        for hit in questions[:3]
-    )
-    return f"; ignored as asked, not said: {shown}"
 
 
 def _next_agent_turns(context: CallContext, after_turn: int, count: int) -> set[int]:

@@ -18,13 +18,13 @@ the refund you'll have to call back later" fails."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Literal
 
 from callqa.scoring.criteria.clauses import asked
 from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
+    asked_note,
     evidence_from_hits,
     missing_role,
     quoted,
@@ -58,13 +58,13 @@ def judge_resolution(criterion: ResolutionCriterion, context: CallContext) -> Ve
             else:
                 events.append((hit, field))
     events.sort(key=lambda event: event[0].start)
-    asked_note = _asked_note(context, questions)
+    note = asked_note(context, questions)
     if not events:
         return Verdict(
             "fail",
             "no confirmation that the request was done: searched the agent's utterances for"
             f" {context.phrases(f'{prefix}.agent_confirms')} and the customer's for"
-            f" {context.phrases(f'{prefix}.customer_confirms')}: not found{asked_note}",
+            f" {context.phrases(f'{prefix}.customer_confirms')}: not found{note}",
         )
     confirmed: Hit | None = None  # the confirmation standing, if the call is resolved so far
     last_confirmation: Hit | None = None
@@ -97,7 +97,7 @@ def judge_resolution(criterion: ResolutionCriterion, context: CallContext) -> Ve
         return Verdict(
             "pass",
             f"confirmed: {_said(context, confirmed)}; all confirmations:"
-            f" {quoted(h.text for h in confirmations)}{earlier}{asked_note}",
+            f" {quoted(h.text for h in confirmations)}{earlier}{note}",
             evidence_from_hits(context, [*confirmations, *unresolved]),
         )
     last, cue = deciding
@@ -124,7 +124,7 @@ def judge_resolution(criterion: ResolutionCriterion, context: CallContext) -> Ve
         shown.append(last_confirmation)
     return Verdict(
         "fail",
-        f"{why}; all non-resolution cues: {quoted(h.text for h in unresolved)}{asked_note}",
+        f"{why}; all non-resolution cues: {quoted(h.text for h in unresolved)}{note}",
         evidence_from_hits(context, sorted(shown, key=lambda hit: hit.start)),
     )
 
@@ -136,13 +136,3 @@ def _said(context: CallContext, hit: Hit) -> str:
         f" (utterance {hit.utterances[0]})"
     )
 
-
-def _asked_note(context: CallContext, questions: Sequence[Hit]) -> str:
-    if not questions:
-        return ""
-    shown = ", ".join(
-        f"'{hit.text}' (utterance {hit.utterances[0]},"
-        f" {seconds(context.view.utterance(hit.utterances[0]).start)})"
-        for hit in questions[:3]
-    )
-    return f"; ignored as asked, not said: {shown}"
