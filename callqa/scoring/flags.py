@@ -154,6 +154,14 @@ def _tests(table: pd.DataFrame, criterion_id: str | None, settings: FlagSettings
     return tests
 
 
+def _tested(tested: list[_Test]) -> str:
+    """What the correction ran over: agents (FCR), or agent-criterion tests (criteria)."""
+    agents = len({t.agent_id for t in tested})
+    if len(tested) == agents:
+        return f"{agents} agents"
+    return f"{len(tested)} tests of {agents} agents"
+
+
 def _flags(tests: list[_Test], kind: str, period: tuple[date, date], settings: FlagSettings,
            noun: str, verb: str) -> list[Flag]:
     tested = [t for t in tests if t.p_value is not None]
@@ -176,7 +184,7 @@ def _flags(tests: list[_Test], kind: str, period: tuple[date, date], settings: F
                 ratio >= settings.min_ratio):
             status = "flagged"
             reasons = (numbers, f"{ratio:.2f} times the expected rate; p = {test.p_value:.2g}, "
-                       f"q = {q:.2g} (Benjamini-Hochberg over {len(tested)} agents)")
+                       f"q = {q:.2g} (Benjamini-Hochberg over {_tested(tested)})")
         else:
             status = "not_flagged"
             reasons = (numbers, f"within what peers on the same work show (ratio "

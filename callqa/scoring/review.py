@@ -98,7 +98,8 @@ def review_queue(
 
 def _control_sample(calls: pd.DataFrame, failed: pd.Series, taken: set[str], count: int,
                     seed: int) -> list[ReviewItem]:
-    pool = calls[~calls["call_id"].isin(taken)]
+    # A call without an agent (a recording ingested without metadata) has no one to review.
+    pool = calls[~calls["call_id"].isin(taken) & calls["agent_id"].notna()]
     if count <= 0 or pool.empty:
         return []
     picked = pool.sample(n=min(count, len(pool)), random_state=seed)

@@ -4,6 +4,7 @@ an unlucky week, an empathy-weak agent, and a team that misses a compliance step
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -141,3 +142,27 @@ def test_poisson_binomial_tail_matches_binomial() -> None:
                 for a in range(4) for b in range(3) if a + b >= 2)
     assert tail == pytest.approx(brute)
     assert poisson_binomial_tail([5], [0.2], 0) == 1.0
+
+
+def test_reasons_count_what_the_correction_ran_over(archive: Archive) -> None:
+    fcr = fcr_flags(_with_fcr(archive), PERIOD)
+    criteria, _ = criterion_flags(archive.criteria, PERIOD)
+    agents = archive.calls["agent_id"].nunique()
+    for flag in [*fcr, *criteria]:
+        if flag.status == "flagged":
+            said = flag.reasons[-1]
+            if flag.kind == "fcr":
+                assert said.endswith("agents)") and "tests of" not in said
+            else:  # criteria: several tests per agent, said as such (never "448 agents")
+                found = re.search(r"over (\d+) tests of (\d+) agents\)$", said)
+                assert found is not None, said
+                assert int(found[2]) <= agents < int(found[1])
+
+
+def test_a_call_without_an_agent_never_enters_the_queue(archive: Archive) -> None:
+    calls = _with_fcr(archive)
+    calls.loc[calls.index[:50], "agent_id"] = None  # recordings ingested without metadata
+    flags = fcr_flags(calls.dropna(subset=["agent_id"]), PERIOD)
+    queue = review_queue(calls, archive.criteria, flags,
+                         ReviewSettings(queue_size=200, control_share=0.5))
+    assert queue and all(isinstance(item.agent_id, str) for item in queue)
