@@ -155,6 +155,11 @@ class ReviewSettings(BaseModel):
     """Share of the queue filled with random control calls, marked as such."""
     queue_size: int = Field(200, ge=1)
     suggestions_per_agent: int = Field(5, ge=1)
+    low_score: float = Field(50.0, ge=0, le=100)
+    """A call scoring below this (or failing a critical criterion) is queued for review
+    whoever took it, after the targeted calls."""
+    poor_share: float = Field(0.1, ge=0, le=1)
+    """The share of the queue's targeted places kept for such poor calls."""
     exemplary_min_score: float = Field(85.0, ge=0, le=100)
     """An exemplary call (to praise, or keep for training) scores at least this and passes."""
     seed: int = 0

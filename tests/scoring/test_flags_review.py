@@ -166,3 +166,17 @@ def test_a_call_without_an_agent_never_enters_the_queue(archive: Archive) -> Non
     queue = review_queue(calls, archive.criteria, flags,
                          ReviewSettings(queue_size=200, control_share=0.5))
     assert queue and all(isinstance(item.agent_id, str) for item in queue)
+
+
+def test_a_poor_call_is_queued_whoever_took_it(archive: Archive) -> None:
+    calls = _with_fcr(archive)
+    flags = fcr_flags(calls, PERIOD)
+    flagged = {f.agent_id for f in flags if f.status == "flagged"}
+    unflagged = calls[~calls["agent_id"].isin(flagged)].index[0]
+    calls.loc[unflagged, "score"] = 3.0  # the worst call of the period
+    poor = str(calls.loc[unflagged, "call_id"])
+    queue = review_queue(calls, archive.criteria, flags)
+    item = next(i for i in queue if i.call_id == poor and not i.control)
+    assert item.kind == "criterion" and "scored 3, below 50" in item.reasons[-1]
+    targeted = [i for i in queue if i.kind == "fcr_repeat"]
+    assert all(t.priority > item.priority for t in targeted)  # after the targeted calls
