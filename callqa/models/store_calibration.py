@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from callqa.domain.reviews import LibraryEntry
 from callqa.domain.scores import Evidence
+from callqa.models.people import User
 from callqa.models.result_tables import CriterionRow, ScoreRow
 from callqa.models.reviews import (
     CalibrationCall,
@@ -70,6 +71,19 @@ def open_sessions_with(session: Session, call: Call, user_pk: int) -> list[int]:
         .join(CalibrationReviewer, CalibrationReviewer.calibration_pk == CalibrationRow.id)
         .where(CalibrationRow.status == "open", CalibrationCall.call_pk == call.id,
                CalibrationReviewer.user_pk == user_pk)))
+
+
+def blind_call_pks(session: Session, call_pks: Sequence[int], username: str) -> set[int]:
+    """Which of these calls `username` is calibrating blind (an open session they are in)."""
+    if not call_pks:
+        return set()
+    return set(session.scalars(
+        select(CalibrationCall.call_pk)
+        .join(CalibrationRow, CalibrationRow.id == CalibrationCall.calibration_pk)
+        .join(CalibrationReviewer, CalibrationReviewer.calibration_pk == CalibrationRow.id)
+        .join(User, User.id == CalibrationReviewer.user_pk)
+        .where(CalibrationRow.status == "open", CalibrationCall.call_pk.in_(list(call_pks)),
+               User.username == username)))
 
 
 def close_calibration(session: Session, calibration: CalibrationRow, now: datetime) -> None:

@@ -26,7 +26,7 @@ from callqa.domain.metadata import parse_metadata
 from callqa.domain.queries import CallQuery, Scope
 from callqa.domain.records import Transcript
 from callqa.domain.scores import ScoreResult
-from callqa.models import store, store_browse
+from callqa.models import store, store_browse, store_calibration
 from callqa.services.users import Person
 from callqa.support.hashing import file_sha256
 
@@ -77,10 +77,16 @@ class SubmissionError(CallqaError):
 
 
 def list_calls(sessions: sessionmaker[Session], scope: Scope, query: CallQuery, limit: int,
-               cursor: str | None = None) -> Page[CallSummary]:
+               cursor: str | None = None, username: str | None = None) -> Page[CallSummary]:
+    """A page of calls in `scope`; for `username`, the score of a call they are calibrating
+    blind is left out (no one sees the automatic verdicts before the session closes)."""
     before = _decode_cursor(cursor)
     with sessions() as session:
         rows = store_browse.call_rows(session, scope, query, limit + 1, before)
+        if username is not None:
+            blind = store_calibration.blind_call_pks(session, [r["pk"] for r in rows],
+                                                     username)
+            rows = [{**row, "score": None} if row["pk"] in blind else row for row in rows]
     more = len(rows) > limit
     rows = rows[:limit]
     items = [CallSummary.model_validate(row) for row in rows]

@@ -66,6 +66,9 @@ def test_a_two_reviewer_calibration_is_blind_then_reports_agreement(loop_client:
     detail = client.get("/api/v1/calls/call_001", headers=leader).json()
     assert detail["blind"] is True and detail["score_result"] is None
     assert detail["score"] is None and detail["verdicts"] == []
+    listed = {c["call_id"]: c for c in client.get("/api/v1/calls", headers=leader).json()[
+        "items"]}
+    assert listed["call_001"]["score"] is None  # the list is blind too
     reviews = client.get("/api/v1/calls/call_001/reviews", headers=leader).json()
     assert reviews["blind"] is True and reviews["reviews"] == []
     assert client.get("/api/v1/calls/call_001/audit", headers=lead).status_code == 409

@@ -46,7 +46,7 @@ def list_calls(
 ) -> Page[CallSummary]:
     query = CallQuery(start, end, agent_id, team_id, call_type, status_, q)
     return calls.list_calls(sessions, person.scope, query, limit or settings.api.page_size,
-                            cursor)
+                            cursor, person.username)
 
 
 @router.get("/{call_id}", response_model=ReviewedCallDetail)
