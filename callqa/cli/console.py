@@ -98,8 +98,17 @@ def table(title: str, columns: list[str], rows: Iterable[Iterable[object]]) -> T
 
 
 def print_table(shown: Table) -> None:
-    """A table at the terminal's width, or `LOG_WIDTH` columns into a file or pipe."""
-    out.print(shown, width=None if out.is_terminal else LOG_WIDTH)
+    """A table at the terminal's width, or `LOG_WIDTH` columns into a file or pipe (rich
+    would cut it at 80 columns there)."""
+    if out.is_terminal:
+        out.print(shown)
+        return
+    width = out.width
+    out.width = LOG_WIDTH
+    try:
+        out.print(shown)
+    finally:
+        out.width = width
 
 
 def with_names(records: Iterable[BaseModel], names: dict[str, str]
