@@ -265,7 +265,9 @@ def test_a_killed_batch_resumes_without_loss_or_duplicates(archive: tuple[Path, 
     resumed = subprocess.run(_cli("process", "--database", url), capture_output=True,
                              text=True, timeout=900)
 
-    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    # Exit 1 when the broken recording fails in this run (it may have failed before the kill).
+    output = resumed.stdout + resumed.stderr
+    assert resumed.returncode == (1 if "failed zz_broken" in output else 0), output
     assert f"resumed {len(stuck)} call(s)" in resumed.stdout
     statuses = _statuses(sessions)
     assert {c: s for c, (s, _) in statuses.items() if c != "zz_broken"} == dict.fromkeys(
