@@ -86,13 +86,12 @@ def review_queue(
                     call_id=row.call_id, agent_id=row.agent_id, priority=1.0,
                     reasons=(f"fails '{row.criterion_id}', a criterion the agent is flagged on",),
                     kind="criterion")
-    poor: dict[str, ReviewItem] = {}
-    _add_poor_calls(poor, calls[~calls["call_id"].isin(items)], failed, settings.low_score)
+    poor = _poor_calls(calls[~calls["call_id"].isin(items)], failed, settings.low_score)
     cap = round(settings.queue_size * settings.control_share)
     budget = settings.queue_size - cap
     # Poor calls keep a fixed share of the targeted places (`poor_share`), so that a centre
     # with many repeats still hears its worst calls; places they leave go to the others.
-    worst = sorted(poor.values(), key=lambda i: (-i.priority, i.call_id))[
+    worst = sorted(poor, key=lambda i: (-i.priority, i.call_id))[
         : round(budget * settings.poor_share)]
     ranked = sorted(items.values(), key=lambda i: (-i.priority, i.call_id))
     targeted = sorted([*ranked[: budget - len(worst)], *worst],
@@ -104,26 +103,27 @@ def review_queue(
                                       control_count, settings.seed)
 
 
-def _add_poor_calls(items: dict[str, ReviewItem], calls: pd.DataFrame, failed: pd.Series,
-                    low_score: float) -> None:
+def _poor_calls(calls: pd.DataFrame, failed: pd.Series, low_score: float
+                ) -> list[ReviewItem]:
     """Calls that failed a critical criterion or scored below `low_score`, whoever took
     them: each deserves a human ear on its own. Listed after the targeted calls above
     (priority under 1), the worst first."""
     score = pd.to_numeric(calls["score"], errors="coerce")
     critical = (calls["critical_failed"].fillna(False).astype(bool)
                 if "critical_failed" in calls else pd.Series(False, index=calls.index))
-    poor = calls[((score < low_score) | critical) & calls["agent_id"].notna()
-                 & ~calls["call_id"].isin(items)]
+    poor = calls[((score < low_score) | critical) & calls["agent_id"].notna()]
+    items = []
     for row, value, is_critical in zip(poor.itertuples(index=False), score[poor.index],
                                        critical[poor.index], strict=True):
         missed = ", ".join(failed.get(row.call_id, ())) or "see the score"
         why = [f"failed a critical criterion ({missed})"] if is_critical else []
         if value == value and value < low_score:
             why.append(f"scored {value:.0f}, below {low_score:g}: a poor call whoever took it")
-        items[str(row.call_id)] = ReviewItem(
+        items.append(ReviewItem(
             call_id=str(row.call_id), agent_id=str(row.agent_id),
             priority=round(0.5 + (100.0 - (value if value == value else 0.0)) / 400.0, 3),
-            reasons=tuple(why), kind="criterion")
+            reasons=tuple(why), kind="criterion"))
+    return items
 
 
 def _control_sample(calls: pd.DataFrame, failed: pd.Series, taken: set[str], count: int,

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from callqa.api.deps import SessionsDep, SettingsDep, Staff
@@ -16,6 +15,7 @@ from callqa.domain.review import Flag, ReportRow, ReviewItem
 from callqa.services import analysis, library
 from callqa.services.calls import Page
 from callqa.services.library import ExampledSuggestion
+from callqa.services.loop import page_cursor, page_offset
 
 router = APIRouter(tags=["analysis"])
 T = TypeVar("T", bound=BaseModel)
@@ -47,7 +47,7 @@ def flags(person: Staff, sessions: SessionsDep, settings: SettingsDep,
 @router.get("/review-queue", response_model=Page[NamedReviewItem])
 def review_queue(person: Staff, sessions: SessionsDep, settings: SettingsDep,
                  limit: Limit = None, cursor: str | None = None) -> Page[NamedReviewItem]:
-    size, offset = limit or settings.api.page_size, _offset(cursor)
+    size, offset = limit or settings.api.page_size, page_offset(cursor)
     items = analysis.queue_in_scope(sessions, person.scope, size + 1, offset)
     return _named(NamedReviewItem, _page(items, size, cursor, offset_done=True), sessions)
 
@@ -82,26 +82,9 @@ def _named(kind: type[T], page: Page[R], sessions: Any) -> Page[T]:
 def _page(items: Sequence[T], size: int, cursor: str | None,
           offset_done: bool = False) -> Page[T]:
     """Offset pages over a list (already offset by the query when `offset_done`)."""
-    offset = _offset(cursor)
+    offset = page_offset(cursor)
     window = list(items) if offset_done else list(items[offset:])
     more = len(window) > size
-    next_cursor = _cursor(offset + size) if more else None
+    next_cursor = page_cursor(offset + size) if more else None
     return Page[T](items=window[:size], next_cursor=next_cursor)
 
-
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o{offset}".encode()).decode().rstrip("=")
-
-
-def _offset(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8
-        text = ""
-    if not (text.startswith("o") and text[1:].isdigit()):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            "not a cursor this list handed out: pass the previous page's "
-                            "next_cursor, or none for the first page")
-    return int(text[1:])
