@@ -2,7 +2,7 @@
 PostgreSQL, through HTTP on loopback, beside the same service calls made in-process.
 
 Usage: .venv/bin/python -m benchmarks.bench_api [--calls 1000000] [--database URL] [--reuse]
-       [--rate 100] [--seconds 20] [--concurrency 8]
+       [--rate 100] [--seconds 20] [--concurrency 8] [--workers 1] [--routes detail,queue]
 
 Data (rebuilt unless --reuse, which completes an interrupted build; the database is created
 when missing, and emptied only when its name starts with `callqa_bench`): a seeded
@@ -24,7 +24,8 @@ Routes: `GET /api/v1/calls?limit=50` (plain, `agent_id=`, `call_type=`, a later 
 cursor), `GET /api/v1/calls/{id}` (random calls with transcripts in the role's scope),
 `GET /api/v1/review-queue?limit=50`, each as qa and as team leader.
 Baseline, in the same run with the server idle: the same service calls in-process
-(`services.calls.list_calls`, `call_detail`, `services.analysis.queue_in_scope`), timed one
+(`services.calls.list_calls`, `services.reviews.call_with_verdicts` (what the detail
+route answers), `services.analysis.queue_in_scope`), timed one
 after another. The ratio is the API's cost; `cpu`, the server's CPU per request, says what
 one process can serve whatever else the machine runs. Goal: detail and queue p95 <= 50 ms at
 100 requests/s. Only loopback traffic; every phase is bounded in requests and time.
@@ -291,9 +292,11 @@ Route = Callable[[random.Random], Ask]
 def routes(sessions: sessionmaker[Session], fixtures: Fixtures, role: str
            ) -> dict[str, Route]:
     from callqa.services.analysis import queue_in_scope
-    from callqa.services.calls import call_detail, list_calls
+    from callqa.services.calls import list_calls
+    from callqa.services.reviews import call_with_verdicts
 
-    scope: Scope = fixtures.people[role].scope
+    person = fixtures.people[role]
+    scope: Scope = person.scope
     agents, types = fixtures.agent_ids[role], fixtures.call_types
     cursors, ids = fixtures.cursors[role], fixtures.detail_ids[role]
 
@@ -319,7 +322,7 @@ def routes(sessions: sessionmaker[Session], fixtures: Fixtures, role: str
     def detail(rng: random.Random) -> Ask:
         call_id = rng.choice(ids)
         return Ask(f"/api/v1/calls/{call_id}", {},
-                   lambda: _found(call_detail(sessions, scope, call_id)))
+                   lambda: _found(call_with_verdicts(sessions, person, call_id)))
 
     def queue(rng: random.Random) -> Ask:
         return Ask("/api/v1/review-queue", {"limit": PAGE},
@@ -424,12 +427,24 @@ async def over_http(client: httpx.AsyncClient, token: str, route: Route, rate: f
 # --- the server ---------------------------------------------------------------------------------
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of a process so far (Linux /proc; 0 when gone)."""
+    """User and system CPU seconds so far of a process and its live children (the workers of
+    `callqa serve --workers N`; Linux /proc; 0 when gone)."""
+    total = 0.0
+    for one in (pid, *_children(pid)):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _children(pid: int) -> list[int]:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return []
+    return [int(child) for child in found]
 
 
 def free_port() -> int:
@@ -438,12 +453,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(url: str, port: int, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, data_dir: Path, log: Path, workers: int = 1
+                 ) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CALLQA_DATA_DIR": str(data_dir), "CALLQA_API__TOKEN_MINUTES": "240",
            "CALLQA_API__PROCESS_UPLOADS": "queue"}
     with log.open("wb") as sink:
         server = subprocess.Popen(
-            [sys.executable, "-m", "callqa", "serve", "--database", url, "--port", str(port)],
+            [sys.executable, "-m", "callqa", "serve", "--database", url, "--port", str(port),
+             "--workers", str(workers)],
             stdout=sink, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -532,6 +549,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="Requests per second.")
     parser.add_argument("--seconds", type=float, default=20.0, help="Per route and role.")
     parser.add_argument("--concurrency", type=int, default=8, help="Requests in flight.")
+    parser.add_argument("--workers", type=int, default=1, help="`callqa serve --workers`.")
+    parser.add_argument("--routes", default=None,
+                        help="Only these routes, comma-separated (e.g. 'detail,queue').")
     parser.add_argument("--queue-size", type=int, default=20_000,
                         help="review.queue_size of the analysis (--reuse: as stored).")
     args = parser.parse_args()
@@ -555,6 +575,10 @@ def main() -> None:
     sessions = sessions_for(args.database, "write")
     fixtures = read_fixtures(sessions)
     table = {role: routes(sessions, fixtures, role) for role in ROLES}
+    if args.routes:
+        wanted = {name.strip() for name in args.routes.split(",")}
+        table = {role: {name: route for name, route in chosen.items() if name in wanted}
+                 for role, chosen in table.items()}
     print(f"store: {fixtures.summary} ({make_url(args.database).render_as_string()})")
 
     before_load = os.getloadavg()[0]
@@ -566,7 +590,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="callqa-bench-api-") as folder:
         port = free_port()
         server = start_server(args.database, port, Path(folder) / "data",
-                              Path(folder) / "server.log")
+                              Path(folder) / "server.log", args.workers)
         try:
             base = f"http://127.0.0.1:{port}"
             tokens = {role: sign_in(base, USERS[role]) for role in ROLES}
@@ -579,7 +603,8 @@ def main() -> None:
 def report(args: argparse.Namespace, baseline: dict[tuple[str, str], Timing],
            http: dict[tuple[str, str], Timing], load: tuple[float, float]) -> None:
     print(f"\nHTTP: open loop at {args.rate:g} requests/s for {args.seconds:g} s per row, at "
-          f"most {args.concurrency} in flight, loopback, `callqa serve` (one process); "
+          f"most {args.concurrency} in flight, loopback, `callqa serve --workers "
+          f"{args.workers}`; "
           f"latency from when each request was due; cpu: the server process's CPU per "
           f"request (its PostgreSQL backends' not counted). In-process: the same service calls one "
           f"after another (at most {IN_PROCESS_REQUESTS} or {args.seconds:g} s), no HTTP; "

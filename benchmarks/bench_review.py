@@ -6,9 +6,10 @@ Usage: .venv/bin/python -m benchmarks.bench_review [--agents 3600] [--days 28]
 Data: a seeded `callqa.scoring.simulate` archive (~1,000,000 calls with callbacks and transfers,
 planted weak agents), bulk-loaded as scored calls (loading is reported, not counted). Then
 the analysis the `flags` command runs, timed step by step: `calls_frame` from the store,
-`compute_fcr`, `save_fcr_frame`, `fcr_flags`, `review_queue` (build) and
-`save_review_items`; then the stored queue query (`store.review_queue(limit=50)`, median of
-50). Goals: analysis <= 60 s and <= 2 GB peak memory on SQLite; queue query <= 50 ms.
+`compute_fcr`, `save_fcr_frame`, `fcr_assessment`, `review_plan` (build) and
+`save_review_items` (the default budget: five reviews per agent); then the stored queue
+query (`store.review_queue(limit=50)`, median of 50). Goals: analysis <= 60 s and <= 2 GB
+peak memory on SQLite; queue query <= 50 ms.
 Baseline, in the same process: the raw driver fetching the same call columns.
 Criterion-level flags are left out at this size (8 criterion rows per call).
 """
@@ -30,8 +31,8 @@ from callqa.models.bulk import load_scored_calls
 from callqa.models.engine import make_engine, session_factory
 from callqa.models.migrate import upgrade
 from callqa.scoring.fcr import compute_fcr
-from callqa.scoring.flags import fcr_flags
-from callqa.scoring.review import review_queue
+from callqa.scoring.flags import fcr_assessment
+from callqa.scoring.review import review_plan
 from callqa.scoring.simulate import generate_archive
 
 
@@ -100,14 +101,16 @@ def analyse(engine: Engine, sessions: sessionmaker[Session]) -> None:
                              callback_call_id=fcr["callback_call_id"].to_numpy())
         period = (calls["started_at"].min().date(), calls["started_at"].max().date())
         t = time.perf_counter()
-        flags = fcr_flags(calls, period, settings.flags)
-        steps["fcr_flags"] = time.perf_counter() - t
+        flags, _ = fcr_assessment(calls, period, settings.flags)
+        steps["fcr_assessment"] = time.perf_counter() - t
         t = time.perf_counter()
         empty = calls.iloc[:0][["call_id"]].assign(criterion_id="", outcome="")
-        queue = review_queue(calls, empty, flags, settings.review)
-        steps["review_queue build"] = time.perf_counter() - t
+        plan = review_plan(calls, empty, flags, settings.review)
+        queue = plan.items
+        steps["review_plan build"] = time.perf_counter() - t
         t = time.perf_counter()
         store.save_review_items(session, queue, (date.min, date.max))
+        store.save_review_plan(session, plan, (date.min, date.max))
         session.commit()
         steps["save_review_items"] = time.perf_counter() - t
     analysis = time.perf_counter() - total
@@ -126,6 +129,7 @@ def analyse(engine: Engine, sessions: sessionmaker[Session]) -> None:
             top = store.review_queue(session, limit=50)
             times.append(time.perf_counter() - t)
     flagged = sum(f.status == "flagged" for f in flags)
+    watched = sum(f.status == "watch" for f in flags)
     for name, seconds in steps.items():
         print(f"  {name:<20} {seconds:7.2f} s")
     print(f"analysis total        {analysis:7.2f} s (goal <= 60 s); raw fetch of the call "
@@ -133,7 +137,8 @@ def analyse(engine: Engine, sessions: sessionmaker[Session]) -> None:
     print(f"peak memory           {peak_rss_mb():7.0f} MB (goal <= 2048 MB)")
     print(f"review_queue(50)      {statistics.median(times) * 1000:7.2f} ms median of 50 "
           f"(goal <= 50 ms); {len(top)} items")
-    print(f"flags: {flagged} agents flagged of {len(flags)}; queue {len(queue)} items; "
+    print(f"flags: {flagged} agents flagged, {watched} on watch, of {len(flags)}; queue "
+          f"{len(queue)} items (budget {plan.budget}, {plan.unused} unused); "
           f"{len(calls):,} calls analysed")
 
 

@@ -80,7 +80,12 @@ def test_demo_transcribes_every_sample_and_survives_a_corrupt_file(tmp_path: Pat
         [sys.executable, "-m", "callqa", "flags", "--json", "--database",
          f"sqlite:///{output}/callqa.db"], capture_output=True, text=True, timeout=120)
     assert flags.returncode == 0, flags.stderr
-    fcr = [f for f in map(json.loads, flags.stdout.splitlines())
-           if f.get("kind") == "fcr" and f.get("status") == "flagged"]
+    lines = [json.loads(line) for line in flags.stdout.splitlines()]
+    fcr = [f for f in lines if f.get("kind") == "fcr" and f.get("status") == "flagged"]
     assert [f["agent_id"] for f in fcr] == ["a02"]
     assert {"calls", "events", "expected", "q_value", "reasons"} <= fcr[0].keys()
+    # Graded evidence: an estimate above peers with its interval, and how sure it is.
+    assert fcr[0]["interval_low"] > 1.0 and fcr[0]["prob_worse"] >= 0.95
+    # The last line: how the review budget was spent and what it should find vs random.
+    plan = lines[-1]["review_plan"]
+    assert plan["targeted"] > 0 and plan["expected_found"] > plan["expected_random"]

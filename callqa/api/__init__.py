@@ -3,7 +3,9 @@
 `create_app(settings)` builds the app; nothing is built at import. Routes live in
 `api/routes/`, one module per resource; each is a permission (the person dependency it
 takes, `api/deps.py`), one service call and a response model. Every `/api/v1` route needs a
-bearer token from `POST /api/v1/auth/token`."""
+bearer token from `POST /api/v1/auth/token`. The web pages (`api/pages/`, templates in
+`api/templates/`, files in `api/static/`) are served by the same app, signed in with a
+session cookie."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from callqa import __version__
+from callqa.api.pages import mount_pages
+from callqa.api.pages.common import is_page, render_error
 from callqa.configs.settings import Settings, load_settings
 from callqa.domain.errors import CallqaError, ExitCode
 from callqa.services.loop import ReviewLoopError
@@ -37,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth,
         calibrations,
         calls,
+        erasure,
         feedback,
         library,
         me,
@@ -65,16 +70,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (reviews.router, feedback.router, audit.router, calibrations.router,
                    agreement.router, library.router):  # the human review loop (issue 14)
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(erasure.router, prefix=API_PREFIX)  # retention and erasure (issue 16)
     _record_scorecards(app.state.sessions, settings)
     app.include_router(me.health_router)
+    mount_pages(app, settings, app.state.secret)  # the web pages (issue 15)
 
     @app.exception_handler(ReviewLoopError)
-    async def review_loop_error(request: Request, exc: ReviewLoopError) -> JSONResponse:
+    async def review_loop_error(request: Request, exc: ReviewLoopError) -> Response:
+        if is_page(request):
+            return render_error(request, exc.status, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
     @app.exception_handler(CallqaError)
-    async def callqa_error(request: Request, exc: CallqaError) -> JSONResponse:
+    async def callqa_error(request: Request, exc: CallqaError) -> Response:
         code = 503 if exc.exit_code == ExitCode.ENVIRONMENT else 400
+        if is_page(request):
+            return render_error(request, code, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=code)
 
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+import orjson
+from fastapi import Response
 from pydantic import BaseModel
 
 
@@ -31,3 +33,17 @@ class Submitted(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     version: str
+
+
+def as_json(record: BaseModel, **stored: str | None) -> Response:
+    """`record` as the JSON body of a 200, serialised once by pydantic: FastAPI would dump it
+    to a dict, validate that again against the route's response model and encode the result
+    (three passes over a whole transcript). For records a service built from validated
+    parts; the route keeps its `response_model` for the OpenAPI schema. `stored`: fields
+    given as the JSON text they are stored as (validated when written), passed through."""
+    if not stored:
+        return Response(record.model_dump_json(by_alias=True), media_type="application/json")
+    body = record.model_dump(mode="json", by_alias=True)
+    body.update({name: None if text is None else orjson.Fragment(text)
+                 for name, text in stored.items()})
+    return Response(orjson.dumps(body), media_type="application/json")

@@ -6,6 +6,7 @@
 - `demo`: the main job on the sample calls (callqa.cli.demo).
 - `serve`, `users`: the web service and its users (callqa.cli.server).
 - `audit`, `agreement`: the review loop's audit trail and trust in the scorer (callqa.cli.loop).
+- `delete`, `purge`, `hold`: erasure, retention and legal hold (callqa.cli.erasure).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from callqa import __version__
-from callqa.cli import batch, loop, review
+from callqa.cli import batch, erasure, loop, review
 from callqa.cli.console import DEBUG_ENV, debugging, err, out, quiet_prefect
 from callqa.cli.demo import demo
 from callqa.cli.scoring import score, scorecards_app
@@ -72,6 +73,7 @@ app.add_typer(users_app, name="users")
 batch.register(app)
 review.register(app)
 loop.register(app)
+erasure.register(app)
 
 
 def main() -> None:

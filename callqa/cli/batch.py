@@ -15,6 +15,8 @@ from callqa.cli.console import (
     JsonOption,
     StartOption,
     err,
+    estimate_text,
+    flow_database,
     flow_progress,
     out,
     parse_date,
@@ -22,6 +24,7 @@ from callqa.cli.console import (
     print_json,
     print_table,
     table,
+    verdict,
     with_names,
 )
 from callqa.domain.errors import ExitCode
@@ -47,7 +50,7 @@ def ingest(
     check_reachable(url)
     from callqa.flows.ingest import ingest_archive  # Prefect loads only for real work
     with flow_progress("ingesting"):
-        report = ingest_archive(source=source, database_url=url)
+        report = ingest_archive(source=source, database_url=flow_database(url))
     if as_json:
         print_json([{"added": report.added, "already_present": report.already_present,
                      "failed": [str(f) for f in report.failures],
@@ -77,7 +80,7 @@ def process(
     url = store_url(database)
     open_store(url, mode="write")
     with flow_progress("processing calls"):
-        report = process_calls(database_url=url, limit=limit)
+        report = process_calls(database_url=flow_database(url), limit=limit)
     if report.requeued:
         out.print(f"resumed {len(report.requeued)} call(s) left unfinished by a stopped run")
     _print_processed(report)
@@ -121,7 +124,8 @@ def reprocess(
     with flow_progress("reprocessing"):
         plan, report = reprocess_flow(
             start=filters.start, end=filters.end, agent_id=agent, team_id=team,
-            call_type=call_type, retry_failed=retry_failed, database_url=url)
+            call_type=call_type, retry_failed=retry_failed,
+            database_url=flow_database(url))
     _print_plan(plan, retry_failed)
     if report is not None:
         _print_processed(report)
@@ -140,10 +144,14 @@ def flags(
     url = store_url(database)
     names = agent_names(open_store(url, mode="write"))
     analysis = compute_fcr_and_flags(start=parse_date(start, "--from"),
-                                     end=parse_date(end, "--to"), database_url=url)
-    shown = [f for f in analysis.flags if show_all or f.status in ("flagged", "process_issue")]
+                                     end=parse_date(end, "--to"),
+                                     database_url=flow_database(url))
+    shown = [f for f in analysis.flags
+             if show_all or f.status in ("flagged", "watch", "process_issue")]
     if as_json:
-        print_json([*with_names(shown, names), *analysis.process_issues])
+        plan = ([{"review_plan": analysis.plan.model_dump(mode="json", exclude={"items"})}]
+                if analysis.plan is not None else [])
+        print_json([*with_names(shown, names), *analysis.process_issues, *plan])
         return
     if not analysis.calls:
         out.print("no calls in the period: nothing to analyse (ingest and process calls "
@@ -152,14 +160,19 @@ def flags(
     out.print(f"period {analysis.period[0]} .. {analysis.period[1]}: {analysis.calls} calls; "
               f"FCR {analysis.fcr_counts}")
     print_table(table("flags", ["agent", "kind", "criterion", "status", "calls", "events",
-                                "expected", "q", "why"],
+                                "expected", "estimate (interval)", "P(worse)", "why"],
                       ([person(f.agent_id, names), f.kind, f.criterion_id, f.status, f.calls,
-                        f.events, f"{f.expected:.1f}",
-                        f"{f.q_value:.2g}" if f.q_value is not None else "", f.reasons[-1]]
+                        f.events, f"{f.expected:.1f}", estimate_text(f),
+                        "" if f.prob_worse is None else f"{f.prob_worse:.0%}",
+                        verdict(f)]
                        for f in shown)))
     for issue in analysis.process_issues:
-        out.print(f"process issue: {issue.scope} {issue.scope_id}: {issue.reasons[0]}")
+        what = "FCR" if issue.kind == "fcr" else issue.criterion_id
+        out.print(f"process issue ({what}): {issue.scope} {issue.scope_id}: {issue.reasons[0]}")
     out.print(f"review queue: {analysis.queue_size} calls (callqa review-queue)")
+    if analysis.plan is not None:
+        for reason in analysis.plan.reasons:
+            out.print(f"  {reason}")
 
 
 def _print_plan(plan: ReprocessPlan, retry_failed: bool) -> None:

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from callqa.configs.settings import Settings, load_settings
+from callqa.domain.review import Flag
 
 err = Console(stderr=True)
 out = Console()
@@ -65,6 +66,21 @@ def settings_with(
         settings = settings.model_copy(update={"transcription": transcription})
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     return settings
+
+
+def flow_database(url: str) -> str | None:
+    """The `database_url` to give a flow. Prefect keeps a flow run's parameters in its own
+    database and shows them in its UI, so a URL with a password travels by this process's
+    environment instead (`CALLQA_DATABASE_URL`, which the flow's settings read: the
+    commands run their flows in this process) and the flow is given None."""
+    from sqlalchemy.engine import make_url
+
+    from callqa.models.engine import DATABASE_URL_ENV
+
+    if make_url(url).password is None:
+        return url
+    os.environ[DATABASE_URL_ENV] = url
+    return None
 
 
 def parse_date(value: str | None, option: str) -> date | None:
@@ -156,3 +172,17 @@ def flow_progress(description: str) -> Iterator[Callable[[str, float, float], No
             yield hook
         finally:
             remove_progress_hook(hook)
+
+
+def verdict(flag: Flag) -> str:
+    """What a flag's status rests on: its third reason (numbers, evidence, verdict, notes)."""
+    return flag.reasons[2] if len(flag.reasons) > 2 else flag.reasons[-1]
+
+
+def estimate_text(flag: Flag) -> str:
+    """`1.31x (1.01-1.63)`: the agent against peers, with its interval."""
+    if flag.estimate is None:
+        return ""
+    if flag.interval_low is None or flag.interval_high is None:
+        return f"{flag.estimate:.2f}x"
+    return f"{flag.estimate:.2f}x ({flag.interval_low:.2f}-{flag.interval_high:.2f})"

@@ -15,6 +15,7 @@ from callqa.cli.console import (
     print_table,
     settings_with,
     table,
+    verdict,
 )
 from callqa.domain.errors import CallqaError
 from callqa.domain.records import CallMetadata, ChannelLayout
@@ -66,9 +67,10 @@ def _print_outcome(result: DemoResult, output: Path) -> None:
     print_table(table("flagged agents",
                       ["agent", "kind", "criterion", "calls", "events", "expected", "why"],
                       ([person(f.agent_id, names), f.kind, f.criterion_id, f.calls, f.events,
-                        f"{f.expected:.1f}", f.reasons[-1]] for f in flagged)))
+                        f"{f.expected:.1f}", verdict(f)] for f in flagged)))
     for issue in analysis.process_issues:
-        out.print(f"process issue ({issue.scope} {issue.scope_id}): {issue.reasons[0]}")
+        what = "FCR" if issue.kind == "fcr" else issue.criterion_id
+        out.print(f"process issue ({what}, {issue.scope} {issue.scope_id}): {issue.reasons[0]}")
     print_table(table("review queue (top 8)", ["call", "agent", "priority", "kind", "why"],
                       ([item.call_id, person(item.agent_id, names), f"{item.priority:.1f}",
                         item.kind, "; ".join(item.reasons)] for item in result.queue)))

@@ -13,6 +13,7 @@ from callqa.cli.console import (
     EndOption,
     JsonOption,
     StartOption,
+    out,
     parse_date,
     person,
     print_json,
@@ -29,17 +30,25 @@ def review_queue(
     database: DatabaseOption = None, as_json: JsonOption = False,
 ) -> None:
     """The ranked calls QA should review (after `callqa flags`)."""
-    from callqa.services.analysis import agent_names, queued_reviews
+    from callqa.services.analysis import agent_names, last_review_plan, queued_reviews
     from callqa.services.store import open_store
 
     sessions = open_store(database, mode="read")
     items, names = queued_reviews(sessions, limit, agent), agent_names(sessions)
+    plan = last_review_plan(sessions) if agent is None else None
     if as_json:
-        print_json(with_names(items, names))
+        summary = ([{"review_plan": plan.model_dump(mode="json", exclude={"items"})}]
+                   if plan is not None else [])
+        print_json([*with_names(items, names), *summary])
         return
-    print_table(table("review queue", ["call", "agent", "priority", "kind", "why"],
+    print_table(table("review queue", ["call", "agent", "priority", "kind",
+                                       "P(agent caused the repeat)", "why"],
                       ([i.call_id, person(i.agent_id, names), f"{i.priority:.2f}", i.kind,
+                        "" if i.expected_yield is None else f"{i.expected_yield:.0%}",
                         "; ".join(i.reasons)] for i in items)))
+    if plan is not None:
+        for reason in plan.reasons:
+            out.print(reason)
 
 
 def suggestions(

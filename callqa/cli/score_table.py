@@ -28,8 +28,8 @@ def score_table(result: ScoreResult) -> Group:
             _name(criterion),
             Text(criterion.outcome, style=_OUTCOME_STYLE[criterion.outcome]),
             f"{criterion.points:g}/{criterion.max_points:g}",
-            criterion.reason,
-            _evidence(criterion),
+            Text(criterion.reason),  # plain text: "[noise]" or "[agent]" is no markup
+            Text(_evidence(criterion)),
         )
     sections = Table(title="sections", expand=False)
     for column in ("section", "weight", "points", "score"):
@@ -56,6 +56,8 @@ def _evidence(criterion: CriterionResult) -> str:
     if not criterion.evidence:
         return ""
     first = criterion.evidence[0]
-    shown = f"[{first.start:.1f} s {first.role.value}] {first.text}"
+    # An utterance of an import without times is stored at 0-0 s: no time to show.
+    clock = f"{first.start:.1f} s " if first.end > 0 else ""
+    shown = f"[{clock}{first.role.value}] {first.text}"
     more = len(criterion.evidence) - 1
     return shown + (f" (+{more} more)" if more else "")

@@ -22,7 +22,8 @@ FORMATS = ("json", "table")
 
 
 def score(
-    transcript: Annotated[Path, typer.Argument(help="A callqa.transcript/1 JSON file.")],
+    transcript: Annotated[Path, typer.Argument(
+        help="A callqa.transcript/1 or callqa.import/1 JSON file.")],
     metadata: Annotated[
         Path | None,
         typer.Option(help="Call metadata JSON; its fields override the transcript's own."),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -128,7 +128,15 @@ class FcrSettings(BaseModel):
 
 
 class FlagSettings(BaseModel):
-    """When an agent is singled out: evidence against peers on the same work."""
+    """When an agent is singled out: graded evidence against peers on the same work.
+
+    Every agent gets observed vs expected events for their own call-type mix, an estimate of
+    their rate against peers with an interval (empirical-Bayes Gamma-Poisson: low volumes
+    shrink toward the centre), and the probability that they are worse than peers. Status:
+    `flagged` (that probability reaches `flag_probability`), `watch` (`watch_probability`),
+    `insufficient_evidence` (too few calls to tell; with the calls that would settle it),
+    `normal`, or `process_issue` (the excess is the team's or call type's, not the agent's).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -136,32 +144,115 @@ class FlagSettings(BaseModel):
     """Below this many calls with a known outcome an agent is 'insufficient evidence'."""
     min_expected_events: float = Field(3.0, ge=0)
     """...or when fewer events than this are expected (too little to test)."""
+    flag_probability: float = Field(0.95, gt=0.5, lt=1)
+    """Flagged: the probability that the agent is worse than peers on the same call types
+    is at least this. Strict on purpose: a flag sends the agent's calls to a human reviewer
+    and to coaching. On the simulated 40-agent centre (100 held-out archives): precision 0.82
+    for recall 0.59 (a plain per-agent exact test at p < 0.05: 0.69 for 0.59, with part-timers
+    and specialists among its flags); 0.93 or 0.97 did worse on the issue's bar."""
+    max_chance_flags: float = Field(2.0, gt=0)
+    """A flag also needs few agents to look this bad by chance: the agents judged times
+    the agent's exact p-value (the expected number of agents at least this extreme if nobody
+    were worse than peers) must stay at or below this. In a centre of 40 agents that is
+    p <= 0.05 and rarely binds; at 3,600 agents it takes p <= 0.0006, so that a big centre's
+    many unlucky agents are not flagged (without it: 66 false flags at 1.4 million calls)."""
+    max_chance_watch: float = Field(10.0, gt=0)
+    """The same allowance for `watch` (40 agents: p <= 0.25, never binds; 3,600: p <=
+    0.003)."""
+    watch_probability: float = Field(0.8, gt=0.5, lt=1)
+    """Watch: real evidence that is not yet conclusive (at least this probability). Their
+    callback calls share the review budget with flagged agents'."""
+    interval: float = Field(0.9, gt=0, lt=1)
+    """Coverage of the interval shown around each estimate."""
+    min_prior_spread: float = Field(0.5, gt=0, le=3)
+    """The spread of agents' true rates around the centre (standard deviation of the
+    rate ratio) is estimated from all agents, but never below this: with a few dozen agents
+    the estimate often collapses to zero, which would shrink every agent onto the centre and
+    hide the weak ones."""
+    max_prior_spread: float = Field(1.0, gt=0, le=3)
+    """...and never above this."""
+    settle_ratio: float = Field(1.7, gt=1)
+    """'Insufficient evidence' while an agent's calls could not, on average, take an
+    agent this many times peers' odds of a repeat (or failure) to the flag threshold. Reported
+    with the calls that would settle it. FCR: with the defaults about 65-80 calls with a known
+    outcome on an average mix (part-timers with 60 calls stay 'insufficient evidence')."""
+    criterion_settle_ratio: float = Field(2.5, gt=1)
+    """The same for criterion flags: criterion habits differ far more between agents
+    than repeat rates (an agent who skips a phrase fails it on most calls), and a criterion
+    applies on fewer calls (empathy on about 40 %), so the excess worth settling is larger."""
+    outside_cause_excuses: bool = True
+    """A repeat whose call names an outside cause (an outage, a courier, the back office)
+    is not counted against the agent (nor in the centre's rates it is compared with)."""
     false_discovery_rate: float = Field(0.05, gt=0, lt=1)
-    """Benjamini-Hochberg level over all agents tested together."""
+    """Only for the `q_value` shown with each flag (Benjamini-Hochberg over the
+    agents tested); the status no longer depends on it (at a centre's size it hid every weak
+    agent)."""
     min_ratio: float = Field(1.25, ge=1)
-    """Observed / expected must reach this too: significant but tiny excesses are not flagged."""
+    """Observed / expected must reach this too for a flag: a
+    tiny excess made certain by a very high volume is a 'watch', not a flag."""
     process_fail_rate: float = Field(0.5, gt=0, le=1)
     """An agent 'fails' a criterion at this rate or more (for process issues)."""
     process_agent_share: float = Field(0.6, gt=0, le=1)
     """A criterion failed by at least this share of a team's or call type's agents is a
-    process issue."""
+    process issue. For FCR: at least this share of a team's agents are above peers."""
     process_min_agents: int = Field(3, ge=2)
+    process_probability: float = Field(0.99, gt=0.5, lt=1)
+    """An FCR process issue re-bases a whole team, so it needs more than an agent's flag:
+    the probability that the team (without its most suspect agents) is above peers must reach
+    this. At 0.95, a team of five with two weak agents was sometimes taken for a process."""
+    process_leave_out: float = Field(0.2, ge=0, lt=1)
+    """A team has an FCR process issue only when its repeats stay above peers' (at
+    `flag_probability`) without this share of its most suspect agents: two weak agents in a
+    team of five are agents to coach, not a process to fix. Its agents are then compared with
+    their own team."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FlagSettings:
+        if self.watch_probability > self.flag_probability:
+            raise ValueError("watch_probability must not exceed flag_probability")
+        if self.min_prior_spread > self.max_prior_spread:
+            raise ValueError("min_prior_spread must not exceed max_prior_spread")
+        return self
 
 
 class ReviewSettings(BaseModel):
+    """The review budget and how it is spent."""
+
     model_config = ConfigDict(extra="forbid")
 
+    queue_size: int | None = Field(None, ge=1)
+    """The review budget: calls QA can review in one cycle (a week). None:
+    `reviews_per_agent` times the agents with calls in the period."""
+    reviews_per_agent: int = Field(5, ge=1)
+    """The budget per agent when `queue_size` is None (what random monitoring would
+    spend: 'five calls per agent')."""
     control_share: float = Field(0.1, ge=0, lt=1)
-    """Share of the queue filled with random control calls, marked as such."""
-    queue_size: int = Field(200, ge=1)
+    """Share of the budget spent on random control calls, drawn at random
+    from the period's calls and listed after the targeted calls, so that review results
+    stay an unbiased measure and the targeting can be checked against them."""
+    typical_agent_share: float = Field(0.35, ge=0, le=1)
+    """Share of a typical agent's repeats that their own handling caused (the rest:
+    the customer, an outside cause, the process). It sets how much an agent's excess raises
+    the chance that their callback call was their doing. Calibrate it from reviewed control
+    calls."""
+    resolution_failed_weight: float = Field(2.0, gt=0)
+    """Likelihood ratio of a callback call failing `resolution_confirmed` (no
+    confirmation, a deferral, the customer says it still does not work) for 'the agent
+    caused the repeat'."""
+    resolution_confirmed_weight: float = Field(0.6, gt=0)
+    """Likelihood ratio of a confirmed resolution."""
+    outside_cause_weight: float = Field(0.3, gt=0)
+    """Likelihood ratio of a call that names
+    an outside cause (an outage, a courier, the back office)."""
     suggestions_per_agent: int = Field(5, ge=1)
     low_score: float = Field(50.0, ge=0, le=100)
     """A call scoring below this (or failing a critical criterion) is queued for review
     whoever took it, after the targeted calls."""
     poor_share: float = Field(0.1, ge=0, le=1)
-    """The share of the queue's targeted places kept for such poor calls."""
+    """The share of the budget's targeted places kept for such poor calls."""
     exemplary_min_score: float = Field(85.0, ge=0, le=100)
-    """An exemplary call (to praise, or keep for training) scores at least this and passes."""
+    """An exemplary call (to praise,
+    or keep for training) scores at least this and passes."""
     seed: int = 0
     """Seed of the control sample, so that a re-run draws the same calls."""
 
@@ -251,6 +342,12 @@ class ApiSettings(BaseModel):
     sign_in_window_seconds: int = Field(300, ge=1)
     page_size: int = Field(50, ge=1, le=500)
     """Items per page when a request gives no `limit` (at most 500)."""
+    plain_http: bool = False
+    """The web pages are reached over plain http at an address browsers do not treat as
+    secure (not localhost): the session cookie is then sent without `Secure`. Leave false
+    behind HTTPS and on localhost: the cookie is `Secure`, `HttpOnly` and `SameSite=Lax`."""
+    session_hours: float = Field(8.0, gt=0, le=24 * 30)
+    """How long a web page sign-in lasts (the signed session cookie's lifetime)."""
 
 
 RedactionKindName = Literal[
@@ -288,6 +385,25 @@ class RedactionSettings(BaseModel):
     tone_dbfs: float = Field(-18.0, le=0)
 
 
+class RetentionSettings(BaseModel):
+    """How long calls are kept (`callqa purge`, the daily `purge-expired` flow;
+    docs/privacy.md). A call's age runs from when it started (its metadata's `started_at`),
+    else from when it was stored. A call under legal hold is never purged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    default_days: int | None = Field(None, ge=1)
+    """Days a call of a type not named in `days_by_call_type` is kept; None keeps it."""
+    days_by_call_type: dict[str, Annotated[int, Field(ge=1)] | None] = {}
+    """Days per call type (`billing: 365`); None keeps that type whatever the default."""
+
+    def days_for(self, call_type: str | None) -> int | None:
+        """The retention of a call type (None: kept until deleted by hand)."""
+        if call_type is not None and call_type in self.days_by_call_type:
+            return self.days_by_call_type[call_type]
+        return self.default_days
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CALLQA_", env_nested_delimiter="__", extra="forbid"
@@ -307,6 +423,7 @@ class Settings(BaseSettings):
     flows: FlowSettings = FlowSettings()
     api: ApiSettings = ApiSettings()
     redaction: RedactionSettings = RedactionSettings()
+    retention: RetentionSettings = RetentionSettings()
     data_dir: Path = Path("callqa-data")
     """Where the server keeps what it makes: uploaded recordings (`uploads/`) and the
     generated secret key. Relative paths are from the working directory."""

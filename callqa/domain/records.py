@@ -151,7 +151,8 @@ class Turn(_Span):
 class RoleAssignment(FrozenRecord):
     """How the agent and customer roles were decided, and how sure that is."""
 
-    method: Literal["channel_layout", "inferred", "none"]
+    method: Literal["channel_layout", "inferred", "source", "none"]
+    """`source`: an imported transcript gave every speaker's role (docs/transcript-import.md)."""
     confidence: float = Field(ge=0, le=1)
     cues: tuple[str, ...] = ()
 
@@ -161,42 +162,63 @@ class ModelInfo(FrozenRecord):
 
     id: str
     sha256: str | None = None
-    device: str
-    compute_type: str
-    options: dict[str, Any]
+    device: str | None = None
+    """None for an imported transcript: what ran the source's model is not known."""
+    compute_type: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
     options_hash: str
 
 
 class RoleMetrics(FrozenRecord):
-    """Conversation measures of one role (agent, customer or unknown)."""
+    """Conversation measures of one role (agent, customer or unknown). None: unknown, a
+    measure an imported transcript without timings cannot have and its source did not give
+    (docs/transcript-import.md); callqa's own pipeline measures every one."""
 
-    talk_time: float = Field(ge=0)
+    talk_time: float | None = Field(default=None, ge=0)
     """Seconds this role speaks (its voice activity, overlaps included)."""
-    talk_share: float = Field(ge=0, le=1)
+    talk_share: float | None = Field(default=None, ge=0, le=1)
     """This role's talk time over the sum of all roles' talk time."""
-    longest_monologue: float = Field(ge=0)
+    longest_monologue: float | None = Field(default=None, ge=0)
     """Longest stretch this role speaks without the other side taking a turn."""
-    interruptions: int = Field(ge=0)
+    interruptions: int | None = Field(default=None, ge=0)
     """Times this role started speaking while the other side was mid-turn."""
     words_per_minute: float | None = Field(default=None, ge=0)
     """Words over talk time; None when the role has no talk time."""
 
 
 class ConversationMetrics(FrozenRecord):
-    """Measures of the whole call (pure functions in `callqa.pipeline.metrics`)."""
+    """Measures of the whole call (pure functions in `callqa.pipeline.metrics`). None:
+    unknown, as in `RoleMetrics` (an import without timings)."""
 
-    handle_time: float = Field(ge=0)
+    handle_time: float | None = Field(default=None, ge=0)
     """Seconds from the start to the end of the recording."""
-    talk_time: float = Field(ge=0)
+    talk_time: float | None = Field(default=None, ge=0)
     """Seconds during which at least one party speaks."""
-    non_talk_time: float = Field(ge=0)
+    non_talk_time: float | None = Field(default=None, ge=0)
     """Seconds with nobody speaking (silence, hold, dead air), from voice activity."""
-    non_talk_share: float = Field(ge=0, le=1)
-    longest_silence: float = Field(ge=0)
-    overtalk_time: float = Field(ge=0)
+    non_talk_share: float | None = Field(default=None, ge=0, le=1)
+    longest_silence: float | None = Field(default=None, ge=0)
+    overtalk_time: float | None = Field(default=None, ge=0)
     """Seconds during which both parties speak at once."""
-    overtalk_count: int = Field(ge=0)
+    overtalk_count: int | None = Field(default=None, ge=0)
     by_role: dict[Role, RoleMetrics] = Field(default_factory=dict)
+
+
+class TranscriptSource(FrozenRecord):
+    """Where a transcript imported from another system came from (`callqa.import/1`,
+    docs/transcript-import.md); None on the transcripts callqa makes itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    schema_id: Literal["callqa.import/1"] = Field(default="callqa.import/1", alias="schema")
+    audio: str | None = None
+    """The recording's path or URI as the source gave it (callqa has not read it)."""
+    timed: bool = True
+    """False: the utterances had no times (a chat, an export in order only); their `start`
+    and `end` are 0 and every measure and window that needs time is unknown."""
+    metrics_given: tuple[str, ...] = ()
+    """The measures the source gave (`non_talk_share`, `by_role.agent.talk_share`...); the
+    others were measured from the utterance times, or are unknown."""
 
 
 class Transcript(FrozenRecord):
@@ -208,10 +230,12 @@ class Transcript(FrozenRecord):
     call_id: str | None = None
     language: str
     duration: float = Field(ge=0)
-    audio: AudioInfo
+    audio: AudioInfo | None = None
+    """None: no recording was analysed (an imported transcript, see `source`)."""
     model: ModelInfo
-    diarization: Literal["channels", "embedded", "pyannote"] = "channels"
-    """How speakers were found: one per stereo channel, or a diarization backend."""
+    diarization: Literal["channels", "embedded", "pyannote", "source"] = "channels"
+    """How speakers were found: one per stereo channel, a diarization backend, or as an
+    imported transcript's `source` gave them."""
     speakers: tuple[Speaker, ...]
     roles: RoleAssignment
     utterances: tuple[Utterance, ...]
@@ -220,6 +244,13 @@ class Transcript(FrozenRecord):
     voice_activity: tuple[SpeechRegion, ...] = ()
     metrics: ConversationMetrics | None = None
     metadata: CallMetadata | None = None
+    source: TranscriptSource | None = None
+    """The import it was made from; None when callqa transcribed the call."""
+
+    @property
+    def timed(self) -> bool:
+        """Whether the utterance times are real (False: an import without timings)."""
+        return self.source is None or self.source.timed
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(by_alias=True, indent=indent)

@@ -7,6 +7,7 @@
 - `reprocess` (callqa.flows.reprocess): redo what a scorecard, model or option change made
   out of date, for calls filtered by date, agent, team and call type.
 - `compute_fcr_and_flags` (callqa.flows.analysis): FCR, flags and the review queue; daily.
+- `purge_expired` (callqa.flows.retention): remove the calls past their retention; daily.
 - `run_demo` (callqa.flows.demo): the main job on the sample calls, through these flows.
 
 Telemetry is switched off before Prefect is imported (call recordings are personal data):

@@ -30,8 +30,10 @@ def compute_fcr_and_flags(
                                          retry_delay_seconds=flows.retry_delay_seconds)(
         settings, start, end)
     flagged = sum(1 for flag in analysis.flags if flag.status == "flagged")
+    watched = sum(1 for flag in analysis.flags if flag.status == "watch")
     get_run_logger().info(
-        "period %s to %s: %d calls, FCR %s, %d agent flag(s), %d process issue(s), "
-        "review queue %d", analysis.period[0], analysis.period[1], analysis.calls,
-        analysis.fcr_counts, flagged, len(analysis.process_issues), analysis.queue_size)
+        "period %s to %s: %d calls, FCR %s, %d agent flag(s), %d on watch, %d process "
+        "issue(s), review queue %d", analysis.period[0], analysis.period[1], analysis.calls,
+        analysis.fcr_counts, flagged, watched, len(analysis.process_issues),
+        analysis.queue_size)
     return analysis

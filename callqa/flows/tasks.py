@@ -17,6 +17,7 @@ from callqa.domain.queries import CallFilter
 from callqa.flows.runtime import retry_if_transient
 from callqa.services import analysis
 from callqa.services import processing as jobs
+from callqa.services.erasure import PurgeReport, purge_expired
 from callqa.services.ingest import IngestReport, ingest
 from callqa.services.reprocessing import ReprocessPlan, queue_reprocess
 from callqa.services.store import sessions_for
@@ -80,3 +81,8 @@ def queue_reprocess_task(settings: Settings, filters: CallFilter, retry_failed: 
 @_task("analyse-period")
 def analyse_task(settings: Settings, start: date | None, end: date | None) -> analysis.Analysis:
     return analysis.analyse_period(_store(settings), settings, start, end)
+
+
+@_task("purge-expired")
+def purge_task(settings: Settings, dry_run: bool) -> PurgeReport:
+    return purge_expired(_store(settings), settings, dry_run=dry_run)

@@ -47,7 +47,9 @@ def load_scored_calls(
              "agent_pk": agent_pk.get(r.agent_id), "team_pk": team_pk.get(r.team_id),
              "customer_pk": customer_pk.get(r.customer_id), "call_type": r.call_type,
              "started_at": when.to_pydatetime(), "metadata": {"call_id": r.call_id},
-             "status": "processed", "attempts": 1, "outside_cause": r.outside_cause,
+             "status": "processed", "attempts": 1,
+             # pandas holds a missing cause as NaN, which PostgreSQL would keep as 'NaN'.
+             "outside_cause": r.outside_cause if isinstance(r.outside_cause, str) else None,
              "created_at": now, "updated_at": now}
             for r, when in zip(new.itertuples(index=False), started, strict=True)
         ]

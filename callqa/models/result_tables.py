@@ -25,7 +25,9 @@ from callqa.models.base import ID_LENGTH, Base, JsonDocument, UtcDateTime, one_o
 OUTCOMES = ("pass", "fail", "na")
 FCR_STATUSES = ("resolved", "repeat", "continuation", "pending", "unknown")
 FLAG_KINDS = ("fcr", "criterion")
-FLAG_STATUSES = ("flagged", "insufficient_evidence", "not_flagged", "process_issue")
+FLAG_STATUSES = ("flagged", "watch", "insufficient_evidence", "normal", "process_issue",
+                 "not_flagged")
+"""`not_flagged` is only found on flags stored before graded targeting (migration 0006)."""
 REVIEW_KINDS = ("fcr_repeat", "criterion", "control")
 NO_CRITERION = ""
 """`flags.criterion_id` of an FCR flag. Not NULL: SQL unique keys treat NULLs as distinct,
@@ -124,6 +126,11 @@ class FlagRow(Base):
     ratio: Mapped[float | None] = mapped_column(Float)
     p_value: Mapped[float | None] = mapped_column(Float)
     q_value: Mapped[float | None] = mapped_column(Float)
+    estimate: Mapped[float | None] = mapped_column(Float)
+    interval_low: Mapped[float | None] = mapped_column(Float)
+    interval_high: Mapped[float | None] = mapped_column(Float)
+    prob_worse: Mapped[float | None] = mapped_column(Float)
+    calls_to_settle: Mapped[int | None] = mapped_column(Integer)
     reasons: Mapped[list[str]] = mapped_column(JsonDocument)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
@@ -147,6 +154,8 @@ class ReviewItemRow(Base):
     reasons: Mapped[list[str]] = mapped_column(JsonDocument)
     control: Mapped[bool] = mapped_column(Boolean)
     kind: Mapped[str] = mapped_column(String(16))
+    expected_yield: Mapped[float | None] = mapped_column(Float)
+    """The chance that the call's repeat was caused by the agent's handling."""
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     """The queue's period; NULL for a queue saved without one."""
@@ -163,3 +172,25 @@ class ReviewItemRow(Base):
         Index("ix_review_items_agent_priority", "agent_pk", "priority"),
         Index("ix_review_items_period", "period_start", "period_end"),
     )
+
+
+class ReviewPlanRow(Base):
+    """How the last analyses spent the review budget, and what the selection is expected to
+    find against random monitoring (`domain.review.ReviewPlan` without its items)."""
+
+    __tablename__ = "review_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    budget: Mapped[int] = mapped_column(Integer)
+    targeted: Mapped[int] = mapped_column(Integer)
+    controls: Mapped[int] = mapped_column(Integer)
+    unused: Mapped[int] = mapped_column(Integer)
+    expected_found: Mapped[float] = mapped_column(Float)
+    expected_random: Mapped[float] = mapped_column(Float)
+    expected_per_agent: Mapped[float] = mapped_column(Float)
+    targeted_share: Mapped[float | None] = mapped_column(Float)
+    random_share: Mapped[float | None] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JsonDocument)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

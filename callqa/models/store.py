@@ -44,12 +44,14 @@ from callqa.models.store_frames import (
 )
 from callqa.models.store_review import (
     agent_names,
+    latest_review_plan,
     load_flags,
     review_queue,
     save_fcr,
     save_fcr_frame,
     save_flags,
     save_review_items,
+    save_review_plan,
 )
 from callqa.models.store_stages import (
     done_contents,
@@ -73,6 +75,7 @@ __all__ = [
     "fcr_frame",
     "file_uri",
     "get_call",
+    "latest_review_plan",
     "load_flags",
     "load_score",
     "load_transcript",
@@ -93,6 +96,7 @@ __all__ = [
     "save_metrics",
     "save_outside_cause",
     "save_review_items",
+    "save_review_plan",
     "save_score",
     "save_scores",
     "save_transcript",

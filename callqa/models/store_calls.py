@@ -246,8 +246,18 @@ def scored_with(session: Session, call_pks: Sequence[int]) -> set[tuple[int, str
     return found
 
 
+_CALL_COLUMNS = ("handle_time", "talk_time", "non_talk_time", "non_talk_share",
+                 "longest_silence", "overtalk_time", "overtalk_count")
+"""The whole-call measures the metrics row holds as columns (never null)."""
+
+
 def save_metrics(session: Session, call: Call, metrics: ConversationMetrics) -> None:
-    """Store the call's conversation measures, replacing the previous ones."""
+    """Store the call's conversation measures, replacing the previous ones. A call with a
+    whole-call measure unknown (an import without timings) has no row, as a call never
+    measured: its transcript keeps what is known."""
+    if any(getattr(metrics, name) is None for name in _CALL_COLUMNS):
+        session.execute(delete(MetricsRow).where(MetricsRow.call_pk == call.id))
+        return
     agent = metrics.by_role.get(Role.AGENT)
     customer = metrics.by_role.get(Role.CUSTOMER)
     upsert(session, table_of(MetricsRow), [{

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, false, select
 from sqlalchemy.orm import Session
 
 from callqa.domain.errors import StoreError
-from callqa.domain.review import FcrOutcome, Flag, ReviewItem
+from callqa.domain.review import FcrOutcome, Flag, ReviewItem, ReviewPlan
 from callqa.models._sql import (
     bind_value,
     dialect_of,
@@ -32,6 +32,7 @@ from callqa.models.result_tables import (
     FcrRow,
     FlagRow,
     ReviewItemRow,
+    ReviewPlanRow,
 )
 from callqa.models.tables import Agent, Call
 from callqa.support.gc_pause import gc_paused
@@ -130,8 +131,10 @@ def save_flags(session: Session, flags: Sequence[Flag], period: tuple[date, date
             "criterion_id": f.criterion_id or NO_CRITERION, "status": f.status,
             "period_start": f.period_start, "period_end": f.period_end, "calls": f.calls,
             "events": f.events, "expected": f.expected, "ratio": f.ratio,
-            "p_value": f.p_value, "q_value": f.q_value, "reasons": list(f.reasons),
-            "computed_at": now,
+            "p_value": f.p_value, "q_value": f.q_value, "estimate": f.estimate,
+            "interval_low": f.interval_low, "interval_high": f.interval_high,
+            "prob_worse": f.prob_worse, "calls_to_settle": f.calls_to_settle,
+            "reasons": list(f.reasons), "computed_at": now,
         } for f in flags])
     return len(flags)
 
@@ -151,6 +154,8 @@ def load_flags(session: Session, period: tuple[date, date] | None = None,
         status=row.status, period_start=row.period_start, period_end=row.period_end,
         calls=row.calls, events=row.events, expected=row.expected, ratio=row.ratio,
         p_value=row.p_value, q_value=row.q_value, reasons=tuple(row.reasons),
+        estimate=row.estimate, interval_low=row.interval_low, interval_high=row.interval_high,
+        prob_worse=row.prob_worse, calls_to_settle=row.calls_to_settle,
     ) for row in session.execute(stmt)]
 
 
@@ -183,15 +188,39 @@ def save_review_items(session: Session, items: Sequence[ReviewItem],
     stmt = stmt.on_conflict_do_update(
         index_elements=["call_pk", "kind"],
         set_={c: stmt.excluded[c] for c in ("agent_pk", "priority", "reasons", "control",
-                                            "period_start", "period_end", "created_at")})
+                                            "expected_yield", "period_start", "period_end",
+                                            "created_at")})
     session.execute(stmt, [{
         "call_pk": calls[i.call_id], "agent_pk": agents[i.agent_id], "priority": i.priority,
         "reasons": list(i.reasons), "control": i.control, "kind": i.kind,
-        "period_start": period[0] if period else None,
+        "expected_yield": i.expected_yield, "period_start": period[0] if period else None,
         "period_end": period[1] if period else None,
         "created_at": i.created_at or now,
     } for i in items])
     return len(items)
+
+
+PLAN_FIELDS = ("budget", "targeted", "controls", "unused", "expected_found", "expected_random",
+               "expected_per_agent", "targeted_share", "random_share")
+
+
+def save_review_plan(session: Session, plan: ReviewPlan,
+                     period: tuple[date, date] | None = None) -> None:
+    """Keep how an analysis spent the review budget (its items go to `save_review_items`)."""
+    session.add(ReviewPlanRow(
+        period_start=period[0] if period else None, period_end=period[1] if period else None,
+        reasons=list(plan.reasons), created_at=utc_now(),
+        **{name: getattr(plan, name) for name in PLAN_FIELDS}))
+
+
+def latest_review_plan(session: Session) -> ReviewPlan | None:
+    """The plan of the last analysis, without its items (read them with `review_queue`)."""
+    row = session.scalars(select(ReviewPlanRow).order_by(ReviewPlanRow.id.desc()).limit(1)
+                          ).first()
+    if row is None:
+        return None
+    return ReviewPlan(items=(), reasons=tuple(row.reasons),
+                      **{name: getattr(row, name) for name in PLAN_FIELDS})
 
 
 def review_queue(session: Session, limit: int = 50, agent_id: str | None = None,
@@ -207,7 +236,7 @@ def review_queue(session: Session, limit: int = 50, agent_id: str | None = None,
             return []
     return [ReviewItem(call_id=row.call_id, agent_id=row.agent_id, priority=row.priority,
                        reasons=tuple(row.reasons), control=row.control, kind=row.kind,
-                       created_at=row.created_at)
+                       expected_yield=row.expected_yield, created_at=row.created_at)
             for row in session.execute(
                 queue_select(limit, agent_pk, include_control, agents, offset))]
 
@@ -220,7 +249,7 @@ def queue_select(limit: int, agent_pk: int | None = None, include_control: bool 
     the same time with a thousand calls stored or a million."""
     r, c, a = table_of(ReviewItemRow), table_of(Call), table_of(Agent)
     top = select(r.c.id, r.c.call_pk, r.c.agent_pk, r.c.priority, r.c.reasons, r.c.control,
-                 r.c.kind, r.c.created_at)
+                 r.c.kind, r.c.expected_yield, r.c.created_at)
     if agent_pk is not None:
         top = top.where(r.c.agent_pk == agent_pk)
     if agents is not None:
@@ -230,7 +259,8 @@ def queue_select(limit: int, agent_pk: int | None = None, include_control: bool 
     ranked = (top.order_by(r.c.priority.desc(), r.c.id).offset(offset).limit(limit)
               .subquery("top"))
     return (select(c.c.call_id, a.c.agent_id, ranked.c.priority, ranked.c.reasons,
-                   ranked.c.control, ranked.c.kind, ranked.c.created_at)
+                   ranked.c.control, ranked.c.kind, ranked.c.expected_yield,
+                   ranked.c.created_at)
             .select_from(ranked.join(c, c.c.id == ranked.c.call_pk)
                          .join(a, a.c.id == ranked.c.agent_pk))
             .order_by(ranked.c.priority.desc(), ranked.c.id))

@@ -100,6 +100,11 @@ class Call(Base):
     """An agent submitted their own call for feedback."""
     note: Mapped[str | None] = mapped_column(Text)
     """The uploader's note (what they would like feedback on)."""
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """Set: the call is under legal hold since then, and neither `callqa delete` nor the
+    retention purge may remove it (docs/privacy.md)."""
+    legal_hold_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
@@ -125,6 +130,22 @@ class Call(Base):
 
     def __repr__(self) -> str:
         return f"Call(call_id={self.call_id!r}, status={self.status!r}, source={self.source!r})"
+
+
+class CallErasure(Base):
+    """A call erased from the store: who (a username, `cli:<login>`, `retention`...),
+    when, and the call's outside id. Nothing else of the call is kept. No foreign key: the
+    call is gone. Its rows also let the erasure delete the call's audit events, which are
+    otherwise append-only (migration 0007)."""
+
+    __tablename__ = "call_erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    erased_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    erased_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    __table_args__ = (Index("ix_call_erasures_call", "call_id", "erased_at"),)
 
 
 class TranscriptRow(Base):

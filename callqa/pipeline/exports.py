@@ -53,7 +53,9 @@ def to_srt(transcript: Transcript) -> str:
 def to_rttm(transcript: Transcript) -> str:
     from pyannote.core import Annotation, Segment
 
-    uri = transcript.call_id or _uri_from_path(transcript.audio.path)
+    path = transcript.audio.path if transcript.audio is not None else None
+    path = path or (transcript.source.audio if transcript.source is not None else None)
+    uri = transcript.call_id or _uri_from_path(path or "call")
     annotation = Annotation(uri=uri)
     # Who spoke when; a transcript made elsewhere may only have utterances.
     spans: Sequence[Utterance | Turn] = transcript.turns or transcript.utterances

@@ -13,13 +13,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
 from callqa.domain.queries import Scope
-from callqa.domain.review import Flag, ProcessIssue, ReportRow, ReviewItem, Suggestion
+from callqa.domain.review import (
+    Flag,
+    ProcessIssue,
+    ReportRow,
+    ReviewItem,
+    ReviewPlan,
+    Suggestion,
+)
 from callqa.models import store
 from callqa.models.scope import visible_agent_ids
 from callqa.scoring.fcr import compute_fcr
-from callqa.scoring.flags import criterion_flags, fcr_flags
+from callqa.scoring.flags import criterion_flags, fcr_assessment
 from callqa.scoring.review import report as build_report
-from callqa.scoring.review import review_queue
+from callqa.scoring.review import review_plan
 from callqa.scoring.review import suggestions as suggest
 
 
@@ -31,6 +38,8 @@ class Analysis:
     flags: list[Flag]
     process_issues: list[ProcessIssue]
     queue_size: int
+    plan: ReviewPlan | None = None
+    """How the review budget was spent and what it is expected to find (None: no calls)."""
 
 
 def analyse_period(
@@ -57,14 +66,16 @@ def analyse_period(
         store.save_fcr_frame(session, fcr)
         calls = calls.assign(fcr_status=fcr["fcr_status"].to_numpy(),
                              callback_call_id=fcr["callback_call_id"].to_numpy())
-        flags = fcr_flags(calls, period, settings.flags)
+        flags, fcr_issues = fcr_assessment(calls, period, settings.flags)
         weak, issues = criterion_flags(criteria, period, settings.flags)
         store.save_flags(session, [*flags, *weak], period)
-        queue = review_queue(calls, criteria, [*flags, *weak], settings.review)
-        store.save_review_items(session, queue, period)
+        plan = review_plan(calls, criteria, [*flags, *weak], settings.review)
+        store.save_review_items(session, plan.items, period)
+        store.save_review_plan(session, plan, period)
         session.commit()
     counts = {str(k): int(v) for k, v in fcr["fcr_status"].value_counts().items()}
-    return Analysis(period, len(calls), counts, [*flags, *weak], issues, len(queue))
+    return Analysis(period, len(calls), counts, [*flags, *weak], [*fcr_issues, *issues],
+                    len(plan.items), plan)
 
 
 def _bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
@@ -97,6 +108,12 @@ def queued_reviews(sessions: sessionmaker[Session], limit: int,
     """The stored review queue (from the last analysis), best first."""
     with sessions() as session:
         return store.review_queue(session, limit=limit, agent_id=agent_id)
+
+
+def last_review_plan(sessions: sessionmaker[Session]) -> ReviewPlan | None:
+    """How the last analysis spent the review budget (without its items)."""
+    with sessions() as session:
+        return store.latest_review_plan(session)
 
 
 def suggested_calls(sessions: sessionmaker[Session], settings: Settings,

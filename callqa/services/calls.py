@@ -22,11 +22,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.configs.settings import Settings
 from callqa.domain.errors import CallqaError, InputError, MetadataError
+from callqa.domain.imports import (
+    IMPORT_FIX,
+    IMPORT_SCHEMA,
+    ImportedTranscript,
+    import_problems,
+    parse_transcript_document,
+    schema_of,
+)
 from callqa.domain.metadata import parse_metadata
 from callqa.domain.queries import CallQuery, Scope
 from callqa.domain.records import Transcript
 from callqa.domain.scores import ScoreResult
 from callqa.models import store, store_browse, store_calibration
+from callqa.models.tables import Call
 from callqa.services.users import Person
 from callqa.support.hashing import file_sha256
 
@@ -97,20 +106,31 @@ def list_calls(sessions: sessionmaker[Session], scope: Scope, query: CallQuery, 
 def call_detail(sessions: sessionmaker[Session], scope: Scope, call_id: str
                 ) -> CallDetail | None:
     with sessions() as session:
-        found = store_browse.call_with_people(session, scope, call_id)
-        if found is None:
-            return None
-        call, people = found
-        texts = store.transcript_texts(session, [call.id])
-        transcript = (Transcript.model_validate_json(texts[call.id]) if call.id in texts
-                      else None)
-        score = store.load_score(session, call)
-        return CallDetail(
-            call_id=call.call_id, call_type=call.call_type, started_at=call.started_at,
-            status=call.status, failure_reason=call.failure_reason,
-            score=score.score if score else None, for_feedback=call.for_feedback,
-            metadata=call.call_metadata, source=call.source,
-            note=call.note, transcript=transcript, score_result=score, **people)
+        found = detail_in(session, scope, call_id)
+        return found[0] if found is not None else None
+
+
+def detail_in(session: Session, scope: Scope, call_id: str, parse_transcript: bool = True
+              ) -> tuple[CallDetail, Call, str | None] | None:
+    """The call's detail in `scope` (None: unknown or out of scope), its row, for a service
+    that adds to it in the same session (its score is read once), and, unless
+    `parse_transcript`, its stored transcript as JSON text instead of in the detail (for an
+    answer that passes it through as stored: most of a detail's bytes)."""
+    found = store_browse.call_with_people(session, scope, call_id)
+    if found is None:
+        return None
+    call, people = found
+    text = store.transcript_texts(session, [call.id]).get(call.id)
+    transcript = (Transcript.model_validate_json(text)
+                  if text is not None and parse_transcript else None)
+    score = store.load_score(session, call)
+    return CallDetail(
+        call_id=call.call_id, call_type=call.call_type, started_at=call.started_at,
+        status=call.status, failure_reason=call.failure_reason,
+        score=score.score if score else None, for_feedback=call.for_feedback,
+        metadata=call.call_metadata, source=call.source,
+        note=call.note, transcript=transcript, score_result=score, **people), call, (
+            None if parse_transcript else text)
 
 
 class Recording(BaseModel):
@@ -162,19 +182,29 @@ def submit_call(sessions: sessionmaker[Session], settings: Settings, person: Per
             parsed = parse_metadata(metadata, "metadata")
         except MetadataError as exc:
             raise SubmissionError(422, str(exc)) from exc
-        transcript = _checked(received, filename, kind)
+        document = _checked(received, filename, kind)
+        if isinstance(document, ImportedTranscript) and document.metadata is not None:
+            # An import's own metadata, with the upload's fields over it (as a manifest row's).
+            embedded = document.metadata.model_dump(mode="json", exclude_none=True)
+            try:
+                parsed = parse_metadata({**embedded, **metadata}, filename)
+            except MetadataError as exc:
+                raise SubmissionError(422, str(exc)) from exc
         suffix = Path(filename).suffix.lower() if kind == "audio" else ".json"
         kept = Path(settings.data_dir) / "uploads" / f"{sha}{suffix}"
         kept.parent.mkdir(parents=True, exist_ok=True)
         if not kept.exists():
             shutil.copyfile(received, kept)
     if parsed.call_id is None:
-        parsed = parsed.model_copy(update={"call_id": f"upload-{sha[:16]}"})
-    if transcript is not None:
+        named = document.call_id if isinstance(document, ImportedTranscript) else None
+        parsed = parsed.model_copy(update={"call_id": named or f"upload-{sha[:16]}"})
+    transcript = None
+    if document is not None:
+        from callqa.pipeline.imports import as_transcript
         from callqa.pipeline.redact import redact_transcript
 
-        transcript = transcript.model_copy(update={"call_id": parsed.call_id,
-                                                   "metadata": parsed})
+        transcript = as_transcript(document, parsed, settings.metrics).model_copy(
+            update={"call_id": parsed.call_id, "metadata": parsed})
         transcript, _ = redact_transcript(transcript, settings.redaction)
     with sessions.begin() as session:
         call, created = store.upsert_call(session, parsed, content_sha256=sha,
@@ -209,12 +239,20 @@ def _received(upload: IO[bytes], settings: Settings) -> Iterator[Path]:
         yield Path(handle.name)
 
 
-def _checked(path: Path, filename: str, kind: str) -> Transcript | None:
-    """Refuse (415) what is not a recording callqa can decode, or not a transcript."""
+def _checked(path: Path, filename: str, kind: str) -> Transcript | ImportedTranscript | None:
+    """Refuse (415) what is not a recording callqa can decode, or not a transcript; an
+    invalid `callqa.import/1` document (422) with what is wrong in it and the fix."""
     if kind == "transcript":
         try:
-            return Transcript.from_json(path.read_bytes())
-        except (ValidationError, ValueError) as exc:
+            return parse_transcript_document(path.read_bytes())
+        except ValidationError as exc:
+            if schema_of(exc) == IMPORT_SCHEMA:
+                raise SubmissionError(422, f"{filename}: not a valid callqa.import/1 document "
+                                      f"({import_problems(exc)}). Fix: {IMPORT_FIX}") from exc
+            raise SubmissionError(415, f"{filename}: not a callqa.transcript/1 JSON document "
+                                  "(docs/transcript-format.md) or callqa.import/1 one "
+                                  "(docs/transcript-import.md)") from exc
+        except ValueError as exc:
             raise SubmissionError(415, f"{filename}: not a callqa.transcript/1 JSON document "
                                   "(docs/transcript-format.md)") from exc
     from callqa.pipeline.audio import decode_audio

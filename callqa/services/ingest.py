@@ -3,8 +3,9 @@
 - A folder: every recording under it (`*.wav|flac|ogg|opus|mp3|gsm`, recursive), with its
   `<name>.json` metadata sidecar when there is one (without: call_id = the file's stem).
 - A manifest (`*.jsonl`): one JSON object per line, the call metadata plus either `audio` (a
-  recording) or `transcript` (a `callqa.transcript/1` file, for calls transcribed elsewhere or
-  chats: they skip ASR). Paths are relative to the manifest's folder.
+  recording) or `transcript` (a `callqa.transcript/1` file, or a minimal `callqa.import/1`
+  one, for calls transcribed elsewhere or chats: they skip ASR). Paths are relative to the
+  manifest's folder.
 
 Either may be a local path or an fsspec URL (`s3://bucket/calls`, `gs://...`, `memory://...`):
 the same code reads both through an fsspec filesystem. A local file is stored as a `file://`
@@ -35,6 +36,13 @@ from sqlalchemy.orm import Session
 
 from callqa.configs.settings import RedactionSettings
 from callqa.domain.errors import CallqaError, InputError, MetadataError, StoreError
+from callqa.domain.imports import (
+    IMPORT_FIX,
+    IMPORT_SCHEMA,
+    import_problems,
+    parse_transcript_document,
+    schema_of,
+)
 from callqa.domain.metadata import (
     metadata_from_json,
     metadata_warnings,
@@ -442,8 +450,12 @@ def _transcript_candidate(archive: _Archive, file: PurePath, row: dict[str, Any]
                           source: str) -> _Candidate:
     content = archive.read(file)
     try:
-        transcript = Transcript.model_validate_json(content)
+        document = parse_transcript_document(content)
     except ValidationError as exc:
+        if schema_of(exc) == IMPORT_SCHEMA:
+            raise _RejectedError(f"transcript {archive.name(file)} is not a valid "
+                                 f"callqa.import/1 file: {import_problems(exc, 3)}",
+                                 IMPORT_FIX) from exc
         problems = "; ".join(
             f"'{'.'.join(str(p) for p in err['loc']) or '(top)'}': "
             f"{err['msg'].removeprefix('Value error, ')}"
@@ -452,20 +464,23 @@ def _transcript_candidate(archive: _Archive, file: PurePath, row: dict[str, Any]
         raise _RejectedError(f"transcript {archive.name(file)} is not a valid "
                         f"callqa.transcript/1 file: {problems}{more}",
                         "write it as docs/transcript-format.md describes (callqa transcribe "
-                        "writes one)") from exc
+                        "writes one), or as callqa.import/1 (docs/transcript-import.md)"
+                        ) from exc
     # The line's fields win over those the transcript carries; the stored transcript gets
     # the merged metadata so that scoring sees the same names and call type as the store.
-    inherited = (transcript.metadata.model_dump(mode="json", exclude_none=True)
-                 if transcript.metadata is not None else {})
+    inherited = (document.metadata.model_dump(mode="json", exclude_none=True)
+                 if document.metadata is not None else {})
     metadata = _metadata({**inherited, **row}, source)
     update: dict[str, Any] = {}
     if metadata.call_id is None:
-        update["call_id"] = transcript.call_id or file.stem
+        update["call_id"] = document.call_id or file.stem
     if metadata.language is None:
-        update["language"] = transcript.language
+        update["language"] = document.language
     metadata = metadata.model_copy(update=update)
-    transcript = transcript.model_copy(update={"call_id": metadata.call_id,
-                                               "metadata": metadata})
+    from callqa.pipeline.imports import as_transcript
+
+    transcript = as_transcript(document, metadata).model_copy(
+        update={"call_id": metadata.call_id, "metadata": metadata})
     return _Candidate(metadata, hashlib.sha256(content).hexdigest(), archive.uri(file),
                       "transcript", transcript)
 

@@ -92,10 +92,20 @@ class _HumanWord:
     reason: str | None
 
 
-def verdict_table(session: Session, call: Call) -> list[CriterionVerdicts]:
+class Unread:
+    """`verdict_table`'s default: the call's score has not been read yet."""
+
+
+UNREAD = Unread()
+
+
+def verdict_table(session: Session, call: Call, score: ScoreResult | Unread | None = UNREAD
+                  ) -> list[CriterionVerdicts]:
     """Per criterion of the call's current score: the automatic verdict, the human one (the
-    latest review's, or a later dispute resolution's) and the effective one."""
-    score = store.load_score(session, call)
+    latest review's, or a later dispute resolution's) and the effective one. `score`: the
+    current score when the caller has read it already."""
+    if isinstance(score, Unread):
+        score = store.load_score(session, call)
     automatic = {c.id: c for c in score.criteria} if score else {}
     reviews = store_reviews.call_reviews(session, call, ("review", "self"))
     latest: dict[str, _HumanWord] = {}

@@ -25,7 +25,7 @@ from callqa.domain.scores import ScoreResult
 from callqa.models import store, store_calibration, store_reviews
 from callqa.models.tables import Call
 from callqa.services import calibration
-from callqa.services.calls import CallDetail, Page, call_detail
+from callqa.services.calls import CallDetail, Page, detail_in
 from callqa.services.loop import (
     ReviewLoopError,
     automatic_score,
@@ -103,25 +103,39 @@ def _save(session: Session, person: Person, call: Call, kind: str, given: Review
 
 
 def _blind(session: Session, person: Person, call: Call) -> bool:
-    pk = store_reviews.user_pk(session, person.username)
-    return pk is not None and bool(store_calibration.open_sessions_with(session, call, pk))
+    if person.role not in calibration.REVIEWER_ROLES:
+        return False  # only reviewers score calibration sessions
+    return bool(store_calibration.blind_call_pks(session, [call.id], person.username))
 
 
 def call_with_verdicts(sessions: sessionmaker[Session], person: Person, call_id: str
                        ) -> ReviewedCallDetail | None:
     """The call (`services.calls.call_detail`) with its verdict table; blind while the
     person scores it in an open calibration session."""
-    detail = call_detail(sessions, person.scope, call_id)
-    if detail is None:
-        return None
+    found = _with_verdicts(sessions, person, call_id, parse_transcript=True)
+    return found[0] if found is not None else None
+
+
+def call_with_stored_transcript(sessions: sessionmaker[Session], person: Person, call_id: str
+                                ) -> tuple[ReviewedCallDetail, str | None] | None:
+    """`call_with_verdicts` with the transcript left out of the record and given as the JSON
+    text it is stored as (`callqa.transcript/1`), for an answer that passes it through
+    without parsing and writing it again."""
+    return _with_verdicts(sessions, person, call_id, parse_transcript=False)
+
+
+def _with_verdicts(sessions: sessionmaker[Session], person: Person, call_id: str,
+                   parse_transcript: bool) -> tuple[ReviewedCallDetail, str | None] | None:
     with sessions() as session:
-        call = store.get_call(session, call_id)
-        assert call is not None
+        found = detail_in(session, person.scope, call_id, parse_transcript)
+        if found is None:
+            return None
+        detail, call, text = found
         if _blind(session, person, call):
             return ReviewedCallDetail(**{**dict(detail), "score": None, "score_result": None},
-                                      blind=True)
-        verdicts = verdict_table(session, call)
-    return ReviewedCallDetail(**dict(detail), verdicts=verdicts)
+                                      blind=True), text
+        verdicts = verdict_table(session, call, detail.score_result)
+    return ReviewedCallDetail(**dict(detail), verdicts=verdicts), text
 
 
 def reviews_of_call(sessions: sessionmaker[Session], person: Person, call_id: str

@@ -16,23 +16,37 @@ from callqa.domain.errors import (
     read_input,
     validation_problems,
 )
+from callqa.domain.imports import (
+    IMPORT_FIX,
+    IMPORT_SCHEMA,
+    ImportedTranscript,
+    import_problems,
+    parse_transcript_document,
+    schema_of,
+)
 from callqa.domain.metadata import load_metadata, parse_metadata
 from callqa.domain.records import CallMetadata, Transcript
 from callqa.domain.scores import ScoreResult
 from callqa.scoring import Scorecard
 
 
-def load_transcript(path: Path) -> Transcript:
-    """Read a `callqa.transcript/1` file; errors name the file and the fix."""
+def load_transcript(path: Path) -> Transcript | ImportedTranscript:
+    """Read a `callqa.transcript/1` or `callqa.import/1` file (docs/transcript-import.md);
+    errors name the file, the field or utterance, and the fix."""
     raw = read_input(path, "transcript", TranscriptFileError)
     try:
-        return Transcript.from_json(raw)
+        return parse_transcript_document(raw)
     except ValidationError as exc:
+        if schema_of(exc) == IMPORT_SCHEMA:
+            raise TranscriptFileError(
+                path, f"not a valid callqa.import/1 file ({import_problems(exc)})", IMPORT_FIX,
+            ) from exc
         problems = validation_problems(exc, 5)
         raise TranscriptFileError(
             path,
             f"not a callqa.transcript/1 JSON file ({problems})",
-            "give the output of `callqa transcribe` (see docs/transcript-format.md)",
+            "give the output of `callqa transcribe` (see docs/transcript-format.md), or a "
+            "transcript from another system as callqa.import/1 (docs/transcript-import.md)",
         ) from exc
 
 
@@ -52,13 +66,16 @@ def merged_metadata(
 
 def score_file(transcript: Path, metadata: Path | None = None, scorecard: Path | None = None,
                call_type: str | None = None) -> ScoreResult:
-    """Score a transcript file against `scorecard`, or the bundled scorecard for its call
-    type (`call_type` and the `metadata` file's fields override the transcript's own)."""
+    """Score a transcript (or import) file against `scorecard`, or the bundled scorecard for
+    its call type (`call_type` and the `metadata` file's fields override the transcript's
+    own)."""
+    from callqa.pipeline.imports import as_transcript
     from callqa.scoring.loading import choose_scorecard, load_scorecard
     from callqa.scoring.score import score_call
 
-    call = load_transcript(transcript)
-    call_metadata = merged_metadata(call.metadata, metadata, call_type)
+    document = load_transcript(transcript)
+    call_metadata = merged_metadata(document.metadata, metadata, call_type)
+    call = as_transcript(document, call_metadata)
     chosen = (
         load_scorecard(scorecard)
         if scorecard is not None

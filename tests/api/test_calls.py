@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import PASSWORD, sign_in
+from callqa.domain.records import Transcript
+from callqa.services.reviews import call_with_verdicts
+from callqa.services.users import find_user
+from tests.api.conftest import PASSWORD, USERS, sign_in
 from tests.helpers.paths import SAMPLES
 
 pytestmark = pytest.mark.model
@@ -21,6 +26,19 @@ def test_detail_has_metadata_transcript_and_score(client: TestClient) -> None:
     assert call["transcript"]["schema"] == "callqa.transcript/1"
     assert call["score_result"]["schema"] == "callqa.score/1"
     assert call["score"] == call["score_result"]["score"]
+
+
+def test_detail_passes_the_stored_transcript_through_unchanged(app: FastAPI,
+                                                               client: TestClient) -> None:
+    """The detail route sends the stored transcript's JSON as it is (not parsed and written
+    again): the answer must be what the service's validated record says, field for field."""
+    answer = client.get("/api/v1/calls/call_003", headers=sign_in(client, "qa")).json()
+    person = find_user(app.state.sessions, USERS["qa"][0])
+    assert person is not None
+    record = call_with_verdicts(app.state.sessions, person, "call_003")
+    assert record is not None and record.transcript is not None
+    assert answer == json.loads(record.model_dump_json(by_alias=True))
+    assert Transcript.model_validate(answer["transcript"]) == record.transcript
 
 
 def test_pages_follow_the_cursor_to_the_end(client: TestClient) -> None:

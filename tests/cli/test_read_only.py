@@ -42,9 +42,10 @@ BAD_RECORDINGS = ("truncated", "not_audio")
 READ_COMMANDS = [
     ["review-queue"], ["review-queue", "--json"], ["report"], ["report", "--json"],
     ["suggestions"], ["suggestions", "--json"], ["reprocess", "--dry-run"],
-    ["reprocess", "--retry-failed", "--dry-run"],
+    ["reprocess", "--retry-failed", "--dry-run"], ["purge", "--dry-run"], ["hold"],
 ]
-STORE_COMMANDS = [*READ_COMMANDS, ["flags"], ["process"], ["reprocess"]]
+STORE_COMMANDS = [*READ_COMMANDS, ["flags"], ["process"], ["reprocess"], ["purge"],
+                  ["delete", "ro-1", "--yes"], ["hold", "ro-1", "--reason", "case 1"]]
 """Every command that needs an existing store (only `ingest` and `demo` create one)."""
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.domain.errors import StoreError
-from callqa.domain.review import FcrOutcome, FcrStatus, Flag, ReviewItem
+from callqa.domain.review import FcrOutcome, FcrStatus, Flag, ReviewItem, ReviewPlan
 from callqa.models import store
 from callqa.models.base import Base
 from callqa.models.result_tables import CriterionRow, FcrRow, FlagRow, ReviewItemRow, ScoreRow
@@ -253,20 +253,40 @@ def test_save_flags_replaces_the_period(sessions: sessionmaker[Session]) -> None
             "agent_id": agent, "kind": kind, "criterion_id": criterion, "status": status,
             "period_start": period[0], "period_end": period[1], "calls": 40, "events": 12,
             "expected": 5.5, "ratio": 2.18, "p_value": 0.001, "q_value": 0.004,
-            "reasons": ("12 repeats caused",)})
+            "reasons": ("12 repeats caused",), "estimate": 1.9, "interval_low": 1.2,
+            "interval_high": 2.7, "prob_worse": 0.993,
+            "calls_to_settle": 25 if status == "watch" else None})
 
-    flags = [flag("a0", "fcr", "flagged"), flag("a0", "criterion", "flagged", "empathy"),
-             flag("a1", "fcr", "insufficient_evidence")]
+    flags = [flag("a0", "fcr", "flagged"), flag("a0", "criterion", "watch", "empathy"),
+             flag("a1", "fcr", "insufficient_evidence"), flag("a2", "fcr", "normal")]
     with sessions.begin() as session:
         store.save_flags(session, flags, period)
         store.save_flags(session, flags, period)
-        assert count(session, FlagRow) == 3
+        assert count(session, FlagRow) == 4
         assert store.load_flags(session, period) == sorted(
             flags, key=lambda f: (f.agent_id, f.kind, f.criterion_id or ""))
         store.save_flags(session, flags[:1], period)
         assert store.load_flags(session, status="flagged") == flags[:1]
         with pytest.raises(StoreError, match="unknown agent ids: zz"):
             store.save_flags(session, [flag("zz", "fcr", "flagged")], period)
+
+
+def test_review_items_keep_their_yield_and_the_plan_its_numbers(
+        sessions: sessionmaker[Session]) -> None:
+    ids = add_calls(sessions, 2)
+    period = (date(2026, 11, 1), date(2026, 11, 30))
+    items = (item(ids[0], "a0", 2.6).model_copy(update={"expected_yield": 0.6}),
+             item(ids[1], "a1", 0.0, control=True))
+    plan = ReviewPlan(items=items, budget=10, targeted=1, controls=1, unused=8,
+                      expected_found=0.6, expected_random=0.08, expected_per_agent=0.07,
+                      targeted_share=0.6, random_share=0.08, reasons=("budget 10 reviews",))
+    with sessions.begin() as session:
+        assert store.latest_review_plan(session) is None
+        store.save_review_items(session, plan.items, period)
+        store.save_review_plan(session, plan, period)
+    with sessions() as session:
+        assert [i.expected_yield for i in store.review_queue(session)] == [0.6, None]
+        assert store.latest_review_plan(session) == plan.model_copy(update={"items": ()})
 
 
 def test_naive_datetimes_are_refused(sessions: sessionmaker[Session]) -> None:

@@ -28,6 +28,7 @@ def test_jfk_wer_at_most_5_percent(shared_data: Path, transcriber: Transcriber) 
     transcript = transcribe_call(shared_data / "speech/jfk.flac", settings=settings,
                                  transcriber=transcriber)
     assert_transcript_invariants(transcript)
+    assert transcript.audio is not None
     assert transcript.audio.channels == 2 and transcript.audio.identical_channels
     assert transcript.diarization == "embedded"
     assert len(transcript.speakers) == 1

@@ -46,9 +46,11 @@ def test_fcr_flags_find_the_weak_agents_and_leave_the_others_alone(archive: Arch
     for flag in flags:
         assert flag.reasons and flag.calls > 0 and flag.expected >= 0
         if flag.status == "flagged":
-            assert flag.q_value is not None and flag.q_value <= 0.05
+            assert flag.prob_worse is not None and flag.prob_worse >= 0.95
             assert flag.ratio is not None and flag.ratio >= 1.25
-            assert "expected" in flag.reasons[0]
+            assert "peers on the same call types would give" in flag.reasons[0]
+            assert flag.interval_low is not None and flag.interval_high is not None
+            assert flag.interval_low <= (flag.estimate or 0) <= flag.interval_high
 
 
 def test_part_timers_look_bad_naively_but_are_not_flagged(archive: Archive) -> None:
@@ -144,19 +146,16 @@ def test_poisson_binomial_tail_matches_binomial() -> None:
     assert poisson_binomial_tail([5], [0.2], 0) == 1.0
 
 
-def test_reasons_count_what_the_correction_ran_over(archive: Archive) -> None:
+def test_a_flag_says_how_many_agents_would_look_this_bad_by_chance(archive: Archive) -> None:
     fcr = fcr_flags(_with_fcr(archive), PERIOD)
     criteria, _ = criterion_flags(archive.criteria, PERIOD)
-    agents = archive.calls["agent_id"].nunique()
+    judged = archive.calls["agent_id"].nunique()
     for flag in [*fcr, *criteria]:
         if flag.status == "flagged":
-            said = flag.reasons[-1]
-            if flag.kind == "fcr":
-                assert said.endswith("agents)") and "tests of" not in said
-            else:  # criteria: several tests per agent, said as such (never "448 agents")
-                found = re.search(r"over (\d+) tests of (\d+) agents\)$", said)
-                assert found is not None, said
-                assert int(found[2]) <= agents < int(found[1])
+            found = re.search(r"among the (\d+) agents judged about ([\d.]+) would look this "
+                              r"bad by chance", flag.reasons[2])
+            assert found is not None, flag.reasons
+            assert int(found[1]) <= judged and float(found[2]) <= 2.0
 
 
 def test_a_call_without_an_agent_never_enters_the_queue(archive: Archive) -> None:

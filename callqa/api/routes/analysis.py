@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel
 
 from callqa.api.deps import SessionsDep, SettingsDep, Staff
-from callqa.domain.review import Flag, ReportRow, ReviewItem
+from callqa.api.schemas import as_json
+from callqa.domain.review import Flag, ReportRow, ReviewItem, ReviewPlan
 from callqa.services import analysis, library
 from callqa.services.calls import Page
 from callqa.services.library import ExampledSuggestion
@@ -39,17 +40,29 @@ class NamedSuggestion(ExampledSuggestion):
 
 @router.get("/flags", response_model=Page[NamedFlag])
 def flags(person: Staff, sessions: SessionsDep, settings: SettingsDep,
-          limit: Limit = None, cursor: str | None = None) -> Page[NamedFlag]:
+          limit: Limit = None, cursor: str | None = None) -> Response:
     found = analysis.stored_flags(sessions, person.scope)
-    return _named(NamedFlag, _page(found, limit or settings.api.page_size, cursor), sessions)
+    return as_json(_named(NamedFlag, _page(found, limit or settings.api.page_size, cursor),
+                          sessions))
 
 
 @router.get("/review-queue", response_model=Page[NamedReviewItem])
 def review_queue(person: Staff, sessions: SessionsDep, settings: SettingsDep,
-                 limit: Limit = None, cursor: str | None = None) -> Page[NamedReviewItem]:
+                 limit: Limit = None, cursor: str | None = None) -> Response:
     size, offset = limit or settings.api.page_size, page_offset(cursor)
     items = analysis.queue_in_scope(sessions, person.scope, size + 1, offset)
-    return _named(NamedReviewItem, _page(items, size, cursor, offset_done=True), sessions)
+    return as_json(_named(NamedReviewItem, _page(items, size, cursor, offset_done=True),
+                          sessions))
+
+
+@router.get("/review-plan", response_model=ReviewPlan)
+def review_plan(person: Staff, sessions: SessionsDep) -> ReviewPlan:
+    """How the last analysis spent the review budget and what the targeted calls are expected
+    to find against random monitoring (its items: `/review-queue`)."""
+    plan = analysis.last_review_plan(sessions)
+    if plan is None:
+        raise HTTPException(404, "no analysis yet: run `callqa flags` (or its flow) first")
+    return plan
 
 
 @router.get("/suggestions", response_model=Page[NamedSuggestion])

@@ -16,7 +16,7 @@ from limits import RateLimitItemPerSecond
 from callqa.api.deps import SessionsDep, SettingsDep
 from callqa.api.schemas import Token
 from callqa.services.tokens import issue_token
-from callqa.services.users import authenticate
+from callqa.services.users import Person, authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 logger = logging.getLogger(__name__)
@@ -25,21 +25,29 @@ logger = logging.getLogger(__name__)
 @router.post("/token", response_model=Token)
 def sign_in(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
             sessions: SessionsDep, settings: SettingsDep) -> Token:
+    person = checked_sign_in(request, sessions, settings, form.username, form.password)
+    token, lifetime = issue_token(person.username, settings, request.app.state.secret)
+    return Token(access_token=token, expires_in=lifetime)
+
+
+def checked_sign_in(request: Request, sessions: SessionsDep, settings: SettingsDep,
+                    username: str, password: str) -> Person:
+    """The person whose password this is, within the sign-in limit (429 past it, 401 for a
+    wrong username or password). The token route and the sign-in page both use it."""
     limiter = request.app.state.sign_in_limiter
     limit = RateLimitItemPerSecond(settings.api.sign_in_attempts,
                                    settings.api.sign_in_window_seconds)
     address = request.client.host if request.client else "unknown"
-    keys = (f"user:{form.username}", f"address:{address}")
+    keys = (f"user:{username}", f"address:{address}")
     if not all(limiter.test(limit, key) for key in keys):
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
                             "too many failed sign-ins: wait a few minutes and try again",
                             headers={"Retry-After": str(settings.api.sign_in_window_seconds)})
-    person = authenticate(sessions, form.username, form.password)
+    person = authenticate(sessions, username, password)
     if person is None:
         for key in keys:
             limiter.hit(limit, key)
-        logger.warning("failed sign-in for username %r from %s", form.username, address)
+        logger.warning("failed sign-in for username %r from %s", username, address)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password",
                             headers={"WWW-Authenticate": "Bearer"})
-    token, lifetime = issue_token(person.username, settings, request.app.state.secret)
-    return Token(access_token=token, expires_in=lifetime)
+    return person

@@ -18,10 +18,10 @@ from fastapi import (
     UploadFile,
     status,
 )
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from callqa.api.deps import AnyUser, SessionsDep, SettingsDep
-from callqa.api.schemas import Submitted
+from callqa.api.schemas import Submitted, as_json
 from callqa.domain.queries import CallQuery
 from callqa.services import calls, reviews
 from callqa.services.calls import CallSummary, Page, SubmissionError
@@ -43,20 +43,21 @@ def list_calls(
                        Query(alias="status")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Words in the transcript.")
                  ] = None,
-) -> Page[CallSummary]:
+) -> Response:
     query = CallQuery(start, end, agent_id, team_id, call_type, status_, q)
-    return calls.list_calls(sessions, person.scope, query, limit or settings.api.page_size,
-                            cursor, person.username)
+    return as_json(calls.list_calls(sessions, person.scope, query,
+                                    limit or settings.api.page_size, cursor, person.username))
 
 
 @router.get("/{call_id}", response_model=ReviewedCallDetail)
-def call_detail(call_id: str, person: AnyUser, sessions: SessionsDep) -> ReviewedCallDetail:
+def call_detail(call_id: str, person: AnyUser, sessions: SessionsDep) -> Response:
     """The call with its transcript, score and, per criterion, the automatic, human and
     effective verdicts."""
-    detail = reviews.call_with_verdicts(sessions, person, call_id)
-    if detail is None:
+    found = reviews.call_with_stored_transcript(sessions, person, call_id)
+    if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
-    return detail
+    detail, transcript = found
+    return as_json(detail, transcript=transcript)
 
 
 @router.get("/{call_id}/audio", response_class=FileResponse,
@@ -81,7 +82,8 @@ def submit_call(
     background: BackgroundTasks,
     audio: Annotated[UploadFile | None, File(description="A recording.")] = None,
     transcript: Annotated[UploadFile | None,
-                          File(description="A callqa.transcript/1 JSON file.")] = None,
+                          File(description="A callqa.transcript/1 or callqa.import/1 "
+                                           "JSON file.")] = None,
     metadata: Annotated[str, Form(description="Call metadata, a JSON object.")] = "{}",
     note: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> Submitted:

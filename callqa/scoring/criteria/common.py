@@ -63,6 +63,13 @@ def seconds(value: float) -> str:
     return f"{value:.1f} s"
 
 
+def at_time(context: CallContext, index: int, lead: str = " at ") -> str:
+    """" at 3.4 s", when utterance `index` starts; '' when the transcript has no times."""
+    if not context.transcript.timed:
+        return ""
+    return f"{lead}{seconds(context.view.utterance(index).start)}"
+
+
 def quoted(texts: Iterable[str]) -> str:
     unique = list(dict.fromkeys(texts))
     return ", ".join(f"'{t}'" for t in unique)
@@ -105,6 +112,8 @@ def where(context: CallContext, window: Window | None, role: RoleChoice) -> str:
     searched = context.view.searched(window, role)
     if not searched:
         return f"{span} (none)"
+    if not context.transcript.timed:
+        return f"{span} ({utterance_list(searched)})"
     first, last = context.view.utterance(searched[0]), context.view.utterance(searched[-1])
     return f"{span} ({utterance_list(searched)}, {first.start:.1f}-{last.end:.1f} s)"
 
@@ -171,6 +180,12 @@ def not_applicable(
         return Verdict(
             "na", f"applies to {'/'.join(when.directions)} calls; this call is {direction}"
         )
+    if when.min_duration is not None and not _duration_known(context):
+        return Verdict(
+            "na",
+            f"applies to calls of at least {when.min_duration:g} s; this call's duration is"
+            f" unknown ({UNTIMED})",
+        )
     if when.min_duration is not None and context.transcript.duration < when.min_duration:
         return Verdict(
             "na",
@@ -180,13 +195,31 @@ def not_applicable(
     return None
 
 
+UNTIMED = ("the transcript was imported without utterance times (callqa.import/1, a chat or"
+           " an export in order only)")
+
+
+def _duration_known(context: CallContext) -> bool:
+    metrics = context.transcript.metrics
+    return context.transcript.timed or (metrics is not None and metrics.handle_time is not None)
+
+
+def untimed_window(context: CallContext, window: Window | None, role: RoleChoice
+                   ) -> Verdict | None:
+    """An `na` verdict when `window` counts seconds and the transcript has no times."""
+    if context.transcript.timed or window is None or (
+            window.first_seconds is None and window.last_seconds is None):
+        return None
+    return Verdict("na", f"{describe_window(window, role)} cannot be found: {UNTIMED}")
+
+
 def negation_note(context: CallContext, hits: Sequence[Hit]) -> str:
     """"; ignored as negated: 'help you' (utterance 4, 12.3 s) after 'cant'" or ''."""
     if not hits:
         return ""
     described = "; ".join(
-        f"'{hit.text}' (utterance {hit.utterances[0]},"
-        f" {seconds(context.view.utterance(hit.utterances[0]).start)}) after '{hit.negated_by}'"
+        f"'{hit.text}' (utterance {hit.utterances[0]}"
+        f"{at_time(context, hit.utterances[0], ', ')}) after '{hit.negated_by}'"
         for hit in hits[:3]
     )
     more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
@@ -198,8 +231,8 @@ def asked_note(context: CallContext, questions: Sequence[Hit]) -> str:
     if not questions:
         return ""
     shown = ", ".join(
-        f"'{hit.text}' (utterance {hit.utterances[0]},"
-        f" {seconds(context.view.utterance(hit.utterances[0]).start)})"
+        f"'{hit.text}' (utterance {hit.utterances[0]}"
+        f"{at_time(context, hit.utterances[0], ', ')})"
         for hit in questions[:3]
     )
     return f"; ignored as asked, not said: {shown}"

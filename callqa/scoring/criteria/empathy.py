@@ -18,10 +18,10 @@ from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
     asked_note,
+    at_time,
     evidence_from_utterances,
     missing_role,
     quoted,
-    seconds,
     where,
 )
 from callqa.scoring.matching import Hit
@@ -79,19 +79,19 @@ def judge_empathy(criterion: EmpathyCriterion, context: CallContext) -> Verdict:
     ignored = asked_note(context, questions)
     if passed:
         hits, replies = answered[0]
-        occasion_at = context.view.utterance(hits[0].utterances[0]).start
-        reply_at = context.view.utterance(replies[0].utterances[0]).start
+        occasion_at = at_time(context, hits[0].utterances[0])
+        reply_at = at_time(context, replies[0].utterances[0])
         return Verdict(
             "pass",
             f"the customer gave {len(by_turn)} occasion(s), first {quoted(h.text for h in hits)}"
-            f" at {seconds(occasion_at)}; the agent acknowledged with"
-            f" {quoted(h.text for h in replies)} at {seconds(reply_at)}, {within}{ignored}",
+            f"{occasion_at}; the agent acknowledged with"
+            f" {quoted(h.text for h in replies)}{reply_at}, {within}{ignored}",
             evidence_from_utterances(context, matched, matched),
         )
     hits, utterances, stock = missed[0]
     _mark(matched, [*hits, *stock])
     first = hits[0].utterances[0]
-    occasion_at = context.view.utterance(first).start
+    occasion_at = at_time(context, first)
     if stock:
         answer = (
             f"the agent answered only with the stock phrase {quoted(h.text for h in stock)}"
@@ -104,8 +104,8 @@ def judge_empathy(criterion: EmpathyCriterion, context: CallContext) -> Verdict:
         )
     return Verdict(
         "fail",
-        f"empathy owed: the customer said {quoted(h.text for h in hits)} at"
-        f" {seconds(occasion_at)} (utterance {first}) and {answer}; {len(missed)} of"
+        f"empathy owed: the customer said {quoted(h.text for h in hits)}{occasion_at}"
+        f" (utterance {first}) and {answer}; {len(missed)} of"
         f" {len(by_turn)} occasion(s) unanswered{ignored}",
         evidence_from_utterances(context, [*matched, *utterances], matched),
     )

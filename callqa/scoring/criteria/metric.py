@@ -1,9 +1,10 @@
-"""`metric`: a threshold on the conversation metrics (`transcript.metrics`), `na` without them."""
+"""`metric`: a threshold on the conversation metrics (`transcript.metrics`), `na` without them
+or when the measure is unknown (an import without times that did not give it)."""
 
 from __future__ import annotations
 
 from callqa.domain.records import Role
-from callqa.scoring.criteria.common import CallContext, Verdict
+from callqa.scoring.criteria.common import UNTIMED, CallContext, Verdict
 from callqa.scoring.scorecard import MetricCriterion
 
 
@@ -23,6 +24,11 @@ def judge_metric(criterion: MetricCriterion, context: CallContext) -> Verdict:
         if role_metrics is None:
             return Verdict("na", f"no metrics for the {criterion.role}: {name} not judged")
         value = getattr(role_metrics, criterion.metric)
+    if value is None and not context.transcript.timed:
+        given = (criterion.metric if criterion.role is None
+                 else f"by_role.{criterion.role}.{criterion.metric}")
+        return Verdict("na", f"{name} is unknown: {UNTIMED}, and the source gave no"
+                       f" metrics.{given}; not judged")
     if value is None:
         return Verdict("na", f"{name} is not defined for this call (nothing said)")
     measured = float(value)

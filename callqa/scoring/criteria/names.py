@@ -9,11 +9,11 @@ from callqa.domain.scores import Evidence
 from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
+    at_time,
     evidence_from_hits,
     evidence_from_utterances,
     missing_role,
     quoted,
-    seconds,
     where,
 )
 from callqa.scoring.matching import blank_pipeline
@@ -53,8 +53,8 @@ def judge_greeting_by_name(criterion: GreetingByNameCriterion, context: CallCont
         index, hit = found[0]
         return Verdict(
             "pass",
-            f"the agent addressed the customer as '{hit.text}' at"
-            f" {seconds(context.view.utterance(index).start)} (utterance {index}; metadata name"
+            f"the agent addressed the customer as '{hit.text}'{at_time(context, index)}"
+            f" (utterance {index}; metadata name"
             f" {name!r}, similarity {hit.similarity:.2f}), within {searched}",
             _name_evidence(context, found),
         )
@@ -81,8 +81,8 @@ def judge_agent_introduction(
         index, hit = found[0]
         return Verdict(
             "pass",
-            f"the agent said their name '{hit.text}' at"
-            f" {seconds(context.view.utterance(index).start)} (utterance {index}; metadata"
+            f"the agent said their name '{hit.text}'{at_time(context, index)}"
+            f" (utterance {index}; metadata"
             f" agent_name {name!r}, similarity {hit.similarity:.2f}), within {searched}",
             _name_evidence(context, found),
         )
@@ -98,8 +98,8 @@ def judge_agent_introduction(
         )
         return Verdict(
             "pass",
-            f"the agent introduced themselves with {quoted(h.text for h in phrases)} at"
-            f" {seconds(context.view.utterance(index).start)} (utterance {index}){heard}",
+            f"the agent introduced themselves with {quoted(h.text for h in phrases)}"
+            f"{at_time(context, index)} (utterance {index}){heard}",
             evidence_from_hits(context, phrases),
         )
     listened = f"their name {name!r} or " if name else ""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
+    at_time,
     evidence_from_hits,
     evidence_from_utterances,
     missing_role,
     negation_note,
     quoted,
-    seconds,
     where,
 )
 from callqa.scoring.scorecard import PhraseCriterion
@@ -35,11 +35,11 @@ def judge_phrase(criterion: PhraseCriterion, context: CallContext) -> Verdict:
     speaker = "someone" if role == "any" else f"the {role}"
     if criterion.mode == "prohibited":
         if hits:
-            first = context.view.utterance(hits[0].utterances[0])
+            first = hits[0].utterances[0]
             return Verdict(
                 "fail",
-                f"{speaker} said prohibited {quoted(h.text for h in hits)}, first at"
-                f" {seconds(first.start)} (utterance {hits[0].utterances[0]});"
+                f"{speaker} said prohibited {quoted(h.text for h in hits)}, first"
+                f"{at_time(context, first)} (utterance {first});"
                 f" {len(hits)} occurrence{'s' if len(hits) != 1 else ''} in {searched}",
                 evidence_from_hits(context, hits),
             )
@@ -49,11 +49,11 @@ def judge_phrase(criterion: PhraseCriterion, context: CallContext) -> Verdict:
             + negation_note(context, negated),
         )
     if hits:
-        first = context.view.utterance(hits[0].utterances[0])
+        first = hits[0].utterances[0]
         return Verdict(
             "pass",
-            f"{speaker} said {quoted(h.text for h in hits)}, first at {seconds(first.start)}"
-            f" (utterance {hits[0].utterances[0]}), within {searched}",
+            f"{speaker} said {quoted(h.text for h in hits)}, first{at_time(context, first)}"
+            f" (utterance {first}), within {searched}",
             evidence_from_hits(context, hits),
         )
     shown = context.view.searched(window, role)[:MAX_CONTEXT_UTTERANCES] if window else []

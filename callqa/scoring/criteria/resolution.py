@@ -25,10 +25,10 @@ from callqa.scoring.criteria.common import (
     CallContext,
     Verdict,
     asked_note,
+    at_time,
     evidence_from_hits,
     missing_role,
     quoted,
-    seconds,
 )
 from callqa.scoring.matching import Hit
 from callqa.scoring.scorecard import ResolutionCriterion, RoleChoice
@@ -132,7 +132,7 @@ def judge_resolution(criterion: ResolutionCriterion, context: CallContext) -> Ve
 def _said(context: CallContext, hit: Hit) -> str:
     utterance = context.view.utterance(hit.utterances[0])
     return (
-        f"'{hit.text}' by the {utterance.role.value} at {seconds(utterance.start)}"
+        f"'{hit.text}' by the {utterance.role.value}{at_time(context, hit.utterances[0])}"
         f" (utterance {hit.utterances[0]})"
     )
 

@@ -26,7 +26,7 @@ from callqa.domain.records import Role  # noqa: E402
 from tests.factories import build_transcript, metadata, utterance  # noqa: E402
 
 RATE = 8000
-FOLDERS = ("audio", "sidecars", "manifests", "transcripts", "scorecards")
+FOLDERS = ("audio", "sidecars", "manifests", "transcripts", "imports", "scorecards")
 
 
 # --- recordings ---------------------------------------------------------------------------
@@ -188,6 +188,33 @@ def transcripts() -> dict[str, bytes]:
     }
 
 
+# --- imports (`callqa.import/1`: `callqa score`, manifest rows) -------------------------------
+
+def import_json(*utterances: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A minimal import of another system (docs/transcript-import.md), with `utterances`."""
+    return {"schema": "callqa.import/1", "language": "en", "model": "acme-asr 4.2",
+            "utterances": list(utterances), **changes}
+
+
+def imports() -> dict[str, bytes]:
+    greeting = {"speaker": "S1", "start": 0.4, "end": 3.9,
+                "text": "Thank you for calling Northwind, this is Ada."}
+    reply = {"speaker": "S2", "start": 4.2, "end": 6.5, "text": "Hi, my card was charged twice."}
+    return {
+        # Another vendor's schema version: refused as an import, naming the version we read.
+        "imports/wrong_version.json": pretty(import_json(greeting, schema="callqa.import/2")),
+        "imports/end_before_start.json": pretty(import_json(
+            greeting, {**reply, "start": 6.5, "end": 4.1})),
+        "imports/empty_text.json": pretty(import_json(greeting, reply, {**reply, "text": "  "})),
+        "imports/unknown_role.json": pretty(import_json({**greeting, "role": "operator"})),
+        "imports/mixed_timing.json": pretty(import_json(
+            greeting, reply, {"speaker": "S1", "text": "I can see that charge."})),
+        "imports/no_speaker.json": pretty(import_json(greeting, {"text": "Hello?"})),
+        "imports/misspelt_key.json": pretty({"schema": "callqa.import/1", "language": "en",
+                                             "utterences": [greeting]}),
+    }
+
+
 # --- manifests -----------------------------------------------------------------------------
 
 def manifests() -> dict[str, bytes]:
@@ -212,6 +239,9 @@ def manifests() -> dict[str, bytes]:
         {"call_id": "mf-backwards", "transcript": "../transcripts/end_before_start.json"},
         # A new call_id for the recording of mf-audio (ingested by accepted.jsonl).
         {"call_id": "mf-dup", "audio": "calls/mf_audio.wav"},
+        {"call_id": "mf-import-backwards", "transcript": "../imports/end_before_start.json"},
+        {"call_id": "mf-import-role", "transcript": "../imports/unknown_role.json"},
+        {"call_id": "mf-import-mixed", "transcript": "../imports/mixed_timing.json"},
     ]
 
     def line(row: bytes | dict[str, Any]) -> bytes:
@@ -271,7 +301,8 @@ def scorecards() -> dict[str, bytes]:
 def main() -> None:
     for folder in FOLDERS:
         shutil.rmtree(HERE / folder, ignore_errors=True)
-    files = {**recordings(), **sidecars(), **transcripts(), **manifests(), **scorecards()}
+    files = {**recordings(), **sidecars(), **transcripts(), **imports(), **manifests(),
+             **scorecards()}
     for name, content in sorted(files.items()):
         path = HERE / name
         path.parent.mkdir(parents=True, exist_ok=True)

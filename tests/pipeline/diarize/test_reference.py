@@ -139,8 +139,9 @@ def test_hvb_stereo_talk_share_and_roles_without_layout(
         assert roles == {0: Role.AGENT, 1: Role.CUSTOMER}, (sid, transcript.roles.cues)
         assert transcript.metrics is not None
         reference = _rttm_share(derived / f"{sid}.rttm")
-        ours = transcript.metrics.by_role
+        ours = {role: m.talk_share for role, m in transcript.metrics.by_role.items()
+                if m.talk_share is not None}  # a recording's measures are all known
         print(sid, {k: round(v, 3) for k, v in reference.items()},
-              {k.value: round(v.talk_share, 3) for k, v in ours.items()})
-        assert abs(ours[Role.AGENT].talk_share - reference["agent"]) <= 0.05
-        assert abs(ours[Role.CUSTOMER].talk_share - reference["caller"]) <= 0.05
+              {k.value: round(v, 3) for k, v in ours.items()})
+        assert abs(ours[Role.AGENT] - reference["agent"]) <= 0.05
+        assert abs(ours[Role.CUSTOMER] - reference["caller"]) <= 0.05
