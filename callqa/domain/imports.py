@@ -89,6 +89,17 @@ class ImportedTranscript(BaseModel):
     metadata: CallMetadata | None = None
     utterances: tuple[ImportedUtterance, ...]
 
+    @property
+    def own_metadata(self) -> CallMetadata | None:
+        """The document's metadata with its top-level `call_id` over the one inside: what a
+        manifest line, an upload's form or a `--metadata` file then overrides, so that every
+        way in names the call alike (outside fields, then `call_id`, then `metadata.call_id`)."""
+        if self.call_id is None:
+            return self.metadata
+        if self.metadata is None:
+            return CallMetadata(call_id=self.call_id)
+        return self.metadata.model_copy(update={"call_id": self.call_id})
+
     @field_validator("speakers", mode="before")
     @classmethod
     def _known_roles(cls, value: Any) -> Any:

@@ -48,7 +48,7 @@ def transcript_from_import(document: ImportedTranscript, metadata: CallMetadata 
                            settings: MetricsSettings | None = None) -> Transcript:
     """The transcript of an import; `metadata` (default: the import's own) names the agent
     and customer for role decisions and is kept on the transcript."""
-    metadata = metadata if metadata is not None else document.metadata
+    metadata = metadata if metadata is not None else document.own_metadata
     timed = document.timed
     speaker_ids = [u.speaker or u.role or "" for u in document.utterances]
     roles, assignment = _roles(document, speaker_ids, metadata)
@@ -63,8 +63,7 @@ def transcript_from_import(document: ImportedTranscript, metadata: CallMetadata 
                 else _unmeasured(utterances, duration))
     metrics, given = _with_given(measured, document.metrics)
     return Transcript(
-        call_id=document.call_id if document.call_id is not None
-        else (metadata.call_id if metadata else None),
+        call_id=metadata.call_id if metadata is not None else None,
         language=document.language,
         duration=round(duration or 0.0, 3),
         model=_model(document.model),

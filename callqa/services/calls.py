@@ -183,9 +183,10 @@ def submit_call(sessions: sessionmaker[Session], settings: Settings, person: Per
         except MetadataError as exc:
             raise SubmissionError(422, str(exc)) from exc
         document = _checked(received, filename, kind)
-        if isinstance(document, ImportedTranscript) and document.metadata is not None:
+        own = document.own_metadata if isinstance(document, ImportedTranscript) else None
+        if own is not None:
             # An import's own metadata, with the upload's fields over it (as a manifest row's).
-            embedded = document.metadata.model_dump(mode="json", exclude_none=True)
+            embedded = own.model_dump(mode="json", exclude_none=True)
             try:
                 parsed = parse_metadata({**embedded, **metadata}, filename)
             except MetadataError as exc:
@@ -196,8 +197,7 @@ def submit_call(sessions: sessionmaker[Session], settings: Settings, person: Per
         if not kept.exists():
             shutil.copyfile(received, kept)
     if parsed.call_id is None:
-        named = document.call_id if isinstance(document, ImportedTranscript) else None
-        parsed = parsed.model_copy(update={"call_id": named or f"upload-{sha[:16]}"})
+        parsed = parsed.model_copy(update={"call_id": f"upload-{sha[:16]}"})
     transcript = None
     if document is not None:
         from callqa.pipeline.imports import as_transcript

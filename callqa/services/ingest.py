@@ -39,6 +39,7 @@ from callqa.domain.errors import CallqaError, InputError, MetadataError, StoreEr
 from callqa.domain.imports import (
     IMPORT_FIX,
     IMPORT_SCHEMA,
+    ImportedTranscript,
     import_problems,
     parse_transcript_document,
     schema_of,
@@ -468,8 +469,9 @@ def _transcript_candidate(archive: _Archive, file: PurePath, row: dict[str, Any]
                         ) from exc
     # The line's fields win over those the transcript carries; the stored transcript gets
     # the merged metadata so that scoring sees the same names and call type as the store.
-    inherited = (document.metadata.model_dump(mode="json", exclude_none=True)
-                 if document.metadata is not None else {})
+    own = (document.own_metadata if isinstance(document, ImportedTranscript)
+           else document.metadata)
+    inherited = own.model_dump(mode="json", exclude_none=True) if own is not None else {}
     metadata = _metadata({**inherited, **row}, source)
     update: dict[str, Any] = {}
     if metadata.call_id is None:

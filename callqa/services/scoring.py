@@ -74,7 +74,9 @@ def score_file(transcript: Path, metadata: Path | None = None, scorecard: Path |
     from callqa.scoring.score import score_call
 
     document = load_transcript(transcript)
-    call_metadata = merged_metadata(document.metadata, metadata, call_type)
+    embedded = (document.own_metadata if isinstance(document, ImportedTranscript)
+                else document.metadata)
+    call_metadata = merged_metadata(embedded, metadata, call_type)
     call = as_transcript(document, call_metadata)
     chosen = (
         load_scorecard(scorecard)

@@ -99,6 +99,26 @@ def test_metadata_options_override_the_imports_own(tmp_path: Path) -> None:
     assert by_id(result)["greeting_by_name"].outcome == "fail"
 
 
+def test_every_way_in_names_an_import_alike(tmp_path: Path) -> None:
+    """Outside fields (a manifest line, an upload's form, `--metadata`) name the call first,
+    then the import's top-level `call_id`, then its `metadata.call_id`."""
+    document = json.loads((IMPORTS / "chat_billing.json").read_text(encoding="utf-8"))
+    document["call_id"], document["metadata"]["call_id"] = "top-level", "inside"
+    named = tmp_path / "named.json"
+    named.write_text(json.dumps(document), encoding="utf-8")
+    assert score_file(named).call_id == "top-level"
+    crm = tmp_path / "crm.json"
+    crm.write_text(json.dumps({"call_id": "from-crm"}))
+    assert score_file(named, crm).call_id == "from-crm"
+    (tmp_path / "manifest.jsonl").write_text("\n".join(json.dumps(row) for row in [
+        {"transcript": "named.json"}]) + "\n", encoding="utf-8")
+    sessions = sessions_for(f"sqlite:///{tmp_path / 'callqa.db'}")
+    try:
+        assert ingest(sessions, tmp_path / "manifest.jsonl").added_call_ids == ["top-level"]
+    finally:
+        close_stores()
+
+
 # --- the command -------------------------------------------------------------------------------
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
