@@ -40,6 +40,21 @@ def get_calibration(session: Session, calibration_id: int) -> CalibrationRow | N
     return session.get(CalibrationRow, calibration_id)
 
 
+def calibration_rows(session: Session, participant_pk: int | None, status: str | None,
+                     limit: int, offset: int = 0) -> list[CalibrationRow]:
+    """Calibration sessions, newest first; with `participant_pk`, only those that user
+    leads or reviews (the lead is a participant too)."""
+    stmt = select(CalibrationRow)
+    if participant_pk is not None:
+        stmt = stmt.where(CalibrationRow.id.in_(
+            select(CalibrationReviewer.calibration_pk)
+            .where(CalibrationReviewer.user_pk == participant_pk)))
+    if status is not None:
+        stmt = stmt.where(CalibrationRow.status == status)
+    return list(session.scalars(stmt.order_by(CalibrationRow.id.desc()).limit(limit)
+                                .offset(offset)))
+
+
 def calibration_calls(session: Session, calibration: CalibrationRow) -> list[Call]:
     return list(session.scalars(
         select(Call).join(CalibrationCall, CalibrationCall.call_pk == Call.id)

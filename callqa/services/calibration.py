@@ -8,18 +8,25 @@ call's own trail stays blind while the session is open."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.domain.records import FrozenRecord
 from callqa.domain.reviews import Calibration, CalibrationInput, Review, ReviewInput
 from callqa.models import store, store_browse, store_calibration, store_reviews
 from callqa.models.reviews import CalibrationRow
 from callqa.scoring.agreement import calibration_agreement
+from callqa.services.calls import Page
 from callqa.services.loop import (
     ReviewLoopError,
     automatic_results,
     automatic_score,
     check_verdicts,
     now,
+    page_cursor,
+    page_offset,
     person_pk,
     snapshot,
 )
@@ -27,6 +34,22 @@ from callqa.services.users import Person, find_user
 
 REVIEWER_ROLES = ("admin", "qa", "team_leader")
 NO_SUCH_SESSION = "no such calibration session"
+
+
+class CalibrationSummary(FrozenRecord):
+    """A session as a list shows it: who, on which calls, how far along (no verdicts)."""
+
+    id: int
+    lead: str
+    status: Literal["open", "closed"]
+    note: str | None = None
+    call_ids: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    """Every participant, the lead first."""
+    scored: dict[str, int]
+    """Per participant, how many of the calls they have scored (never their verdicts)."""
+    created_at: datetime
+    closed_at: datetime | None = None
 
 
 def open_session(sessions: sessionmaker[Session], person: Person, given: CalibrationInput
@@ -107,6 +130,23 @@ def session_view(sessions: sessionmaker[Session], person: Person, calibration_id
         return _view(session, row, person)
 
 
+def list_sessions(sessions: sessionmaker[Session], person: Person, status: str | None,
+                  limit: int, cursor: str | None = None, only_mine: bool = False
+                  ) -> Page[CalibrationSummary]:
+    """Sessions newest first, as `session_view` lets `person` see them: qa and admin every
+    one (`only_mine`: those they lead or review), a team leader only their own."""
+    offset = page_offset(cursor)
+    with sessions() as session:
+        everything = person.role in ("admin", "qa") and not only_mine
+        pk = None if everything else store_reviews.user_pk(session, person.username)
+        if pk is None and not everything:
+            return Page[CalibrationSummary](items=[])
+        rows = store_calibration.calibration_rows(session, pk, status, limit + 1, offset)
+        items = [_summary(session, row) for row in rows[:limit]]
+    return Page[CalibrationSummary](items=items, next_cursor=page_cursor(offset + limit)
+                                    if len(rows) > limit else None)
+
+
 def close_session(sessions: sessionmaker[Session], person: Person, calibration_id: int
                   ) -> Calibration:
     """Close the session (its lead, or an admin) and compute the agreement."""
@@ -144,6 +184,19 @@ def _visible(session: Session, person: Person, calibration_id: int) -> Calibrati
             raise ReviewLoopError(404, NO_SUCH_SESSION)
         return row
     return _participant(session, person, calibration_id)[0]
+
+
+def _summary(session: Session, row: CalibrationRow) -> CalibrationSummary:
+    people = store_calibration.participants(session, row)
+    pairs = {(r.reviewer_pk, r.call_pk) for r in store_calibration.calibration_reviews(
+        session, row)}
+    scored = {name: sum(1 for who, _ in pairs if who == pk) for pk, name in people}
+    return CalibrationSummary.model_validate({
+        "id": row.id, "lead": dict(people)[row.lead_pk], "status": row.status,
+        "note": row.note, "call_ids": tuple(
+            c.call_id for c in store_calibration.calibration_calls(session, row)),
+        "reviewers": tuple(name for _, name in people), "scored": scored,
+        "created_at": row.created_at, "closed_at": row.closed_at})
 
 
 def _view(session: Session, row: CalibrationRow, person: Person) -> Calibration:

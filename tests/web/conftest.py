@@ -22,6 +22,7 @@ from callqa.api import create_app
 from callqa.configs.settings import Settings
 from callqa.services.analysis import analyse_period
 from callqa.services.store import close_stores, sessions_for
+from callqa.services.users import add_user
 from tests.api.conftest import PASSWORD, USERS, api_settings, api_store
 from tests.helpers.paths import REPO
 
@@ -30,12 +31,20 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / ".artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
+SECOND_AGENT = ("abby", "a02", ("t1",))
+"""A second agent user (username, agent id, teams), whose disputes no other test counts."""
+
+
 @pytest.fixture(scope="session")
 def web_store(api_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The API store with its period analysed (review queue, flags, FCR)."""
+    """The API store with its period analysed (review queue, flags, FCR) and the second
+    agent user."""
     database = tmp_path_factory.mktemp("web-store") / "callqa.db"
     shutil.copy(api_store, database)
-    analyse_period(sessions_for(f"sqlite:///{database}"), Settings())
+    sessions = sessions_for(f"sqlite:///{database}")
+    analyse_period(sessions, Settings())
+    username, agent_id, teams = SECOND_AGENT
+    add_user(sessions, username, PASSWORD, "agent", teams, agent_id)
     close_stores()
     return database
 
@@ -137,8 +146,13 @@ def anonymous_page(browser: Any, base_url: str) -> Iterator[Any]:
 
 
 def sign_in(page: Any, role: str) -> None:
+    sign_in_as(page, USERS[role][0])
+
+
+def sign_in_as(page: Any, username: str) -> None:
+    """Sign in through /login (every test user has the one password)."""
     page.goto("/login")
-    page.get_by_label("Username").fill(USERS[role][0])
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login" not in url)

@@ -71,7 +71,7 @@ def test_flagged_agents_and_an_agents_trends(page_as: Pages) -> None:
 def test_admin_users_and_scorecards(page_as: Pages) -> None:
     page = page_as("admin")
     page.goto("/admin/users")
-    assert page.get_by_test_id("user").count() == 4
+    assert page.get_by_test_id("user").count() == 5  # one per role, and a second agent
     form = page.get_by_test_id("add-user-form")
     form.get_by_label("Username").fill("tina")
     form.get_by_label("Role").select_option("team_leader")

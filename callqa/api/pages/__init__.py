@@ -1,6 +1,6 @@
 """The web pages: server-rendered templates over the same services as the JSON routes.
 
-One module per page group (`auth`, `queue`, `calls`, `me`, `team`, `agents`,
+One module per page group (`auth`, `queue`, `calls`, `me`, `team`, `agents`, `disputes`,
 `calibrations`, `admin`), each a router whose routes take the person from the session
 cookie (`api.deps.session_user`, the same roles and scope as the API) and call the services.
 `mount_pages` adds the signed session cookie, the static files and the routers to the app.
@@ -33,9 +33,20 @@ SESSION_COOKIE = "callqa_session"
 
 def page_routers() -> list[APIRouter]:
     """Every page group's router (the access test reads their routes)."""
-    from callqa.api.pages import admin, agents, auth, calibrations, calls, me, queue, team
+    from callqa.api.pages import (
+        admin,
+        agents,
+        auth,
+        calibrations,
+        calls,
+        disputes,
+        me,
+        queue,
+        team,
+    )
 
-    return [m.router for m in (auth, queue, calls, me, team, agents, calibrations, admin)]
+    return [m.router for m in (auth, queue, calls, me, team, agents, disputes, calibrations,
+                               admin)]
 
 
 def mount_pages(app: FastAPI, settings: Settings, secret: str) -> None:

@@ -23,12 +23,15 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "tem
 NOT_PAGES = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz")
 FLASH = "flash"
 PAGE_SIZE = 25
+LAST_PAGE = 100_000  # a bigger `?page=` is a typo, not a page
 NAV = {  # role -> the pages in its menu (path, label)
-    "qa": (("/queue", "Review queue"), ("/agents", "Flagged agents")),
+    "qa": (("/queue", "Review queue"), ("/agents", "Flagged agents"),
+           ("/disputes", "Disputes"), ("/calibrations", "Calibration")),
     "admin": (("/queue", "Review queue"), ("/agents", "Flagged agents"),
+              ("/disputes", "Disputes"), ("/calibrations", "Calibration"),
               ("/admin/users", "Users"), ("/admin/scorecards", "Scorecards")),
     "team_leader": (("/team", "My team"), ("/queue", "Review queue"),
-                    ("/agents", "Flagged agents")),
+                    ("/agents", "Flagged agents"), ("/calibrations", "Calibration")),
     "agent": (("/me", "My calls"),),
 }
 
@@ -84,19 +87,30 @@ class Paged(Generic[T]):
     next: str | None
 
 
-def paged(request: Request, items: Sequence[T], size: int = PAGE_SIZE) -> Paged[T]:
-    """The `?page=` page of `items` (1 first); links keep the other query parameters."""
+def page_number(request: Request) -> int:
+    """The `?page=` asked for (1 first; anything else, or past `LAST_PAGE`: 1)."""
     raw = request.query_params.get("page", "1")
-    number = max(int(raw), 1) if raw.isdigit() else 1
-    start = (number - 1) * size
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 1
+    return number if 1 <= number <= LAST_PAGE else 1
+
+
+def page_of(request: Request, items: Sequence[T], number: int, more: bool) -> Paged[T]:
+    """Page `number` of a list a service cut (`more`: a next page exists), with links that
+    keep the other query parameters."""
 
     def link(n: int) -> str:
         params = {**request.query_params, "page": str(n)}
         return f"{request.url.path}?{urlencode(params)}"
 
-    return Paged(list(items[start:start + size]), number,
-                 link(number - 1) if number > 1 else None,
-                 link(number + 1) if len(items) > start + size else None)
+    return Paged(list(items), number, link(number - 1) if number > 1 else None,
+                 link(number + 1) if more else None)
+
+
+def paged(request: Request, items: Sequence[T], size: int = PAGE_SIZE) -> Paged[T]:
+    """The `?page=` page of `items` (1 first); links keep the other query parameters."""
+    number = page_number(request)
+    start = (number - 1) * size
+    return page_of(request, items[start:start + size], number, len(items) > start + size)
 
 
 def clock(seconds: float | None) -> str:
