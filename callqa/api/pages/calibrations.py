@@ -17,11 +17,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from callqa.api.deps import PageQa, PageStaff, SessionsDep, StoreId
-from callqa.api.pages.calls import OUTCOMES, FormDep, criterion_verdicts, first_error
+from callqa.api.pages.calls import OUTCOMES, FormDep, criterion_verdicts
 from callqa.api.pages.common import (
     PAGE_SIZE,
     back_to,
+    first_error,
     flash,
+    flashed,
     page_number,
     page_of,
     page_router,
@@ -114,18 +116,10 @@ def calibration_page(request: Request, calibration_id: StoreId, person: PageStaf
 @router.post("/calibrations/{calibration_id}/calls/{call_id}")
 def score_blind(request: Request, calibration_id: StoreId, call_id: str, person: PageStaff,
                 sessions: SessionsDep, form: FormDep) -> RedirectResponse:
-    try:
+    with flashed(request, f"Your verdicts on {call_id} are saved.", "Not saved"):
         given = ReviewInput(criteria=criterion_verdicts(form, reasons=False),
                             calibration_id=calibration_id)
         reviews.submit_review(sessions, person, call_id, given)
-    except ValidationError as exc:
-        flash(request, f"Not saved: {first_error(exc)}", "error")
-    except ReviewLoopError as exc:
-        if exc.status == 404:
-            raise
-        flash(request, f"Not saved: {exc}", "error")
-    else:
-        flash(request, f"Your verdicts on {call_id} are saved.")
     return back_to(f"/calibrations/{calibration_id}", f"c-{call_id}")
 
 

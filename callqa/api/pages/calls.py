@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Form, HTTPException, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from callqa.api.deps import (
@@ -24,7 +23,7 @@ from callqa.api.deps import (
     StoreId,
 )
 from callqa.api.pages import views
-from callqa.api.pages.common import back_to, flash, page_router, render
+from callqa.api.pages.common import back_to, flash, flashed, page_router, render
 from callqa.domain.reviews import (
     AcknowledgementInput,
     CriterionVerdict,
@@ -33,7 +32,6 @@ from callqa.domain.reviews import (
     ReviewInput,
 )
 from callqa.services import audit, calls, disputes, pages, reviews
-from callqa.services.loop import ReviewLoopError
 
 router = page_router()
 NOT_FOUND = "no such call"  # also for a call out of scope: the two must look alike
@@ -91,17 +89,9 @@ def call_audio(call_id: str, person: PageUser, sessions: SessionsDep) -> FileRes
 def review(request: Request, call_id: str, person: PageStaff, sessions: SessionsDep,
            form: FormDep) -> RedirectResponse:
     """The review form: per criterion `outcome.<id>`, `comment.<id>`, `reason.<id>`."""
-    try:
+    with flashed(request, "Review saved.", "The review was not saved"):
         given = ReviewInput(criteria=criterion_verdicts(form), comment=_text(form, "comment"))
         reviews.submit_review(sessions, person, call_id, given)
-    except ValidationError as exc:
-        flash(request, f"The review was not saved: {first_error(exc)}", "error")
-    except ReviewLoopError as exc:
-        if exc.status == 404:
-            raise
-        flash(request, f"The review was not saved: {exc}", "error")
-    else:
-        flash(request, "Review saved.")
     return back_to(f"/calls/{call_id}", "review")
 
 
@@ -110,18 +100,11 @@ def self_assess(request: Request, call_id: str, person: PageAgent, sessions: Ses
                 form: FormDep) -> RedirectResponse:
     """The agent scores a call they submitted for feedback on its scorecard, before the
     reviewer does."""
-    try:
+    with flashed(request, "Your self-assessment is saved: the reviewer sees it beside theirs.",
+                 "Not saved"):
         given = ReviewInput(criteria=criterion_verdicts(form, reasons=False),
                             comment=_text(form, "comment"))
         reviews.submit_self_assessment(sessions, person, call_id, given)
-    except ValidationError as exc:
-        flash(request, f"Not saved: {first_error(exc)}", "error")
-    except ReviewLoopError as exc:
-        if exc.status == 404:
-            raise
-        flash(request, f"Not saved: {exc}", "error")
-    else:
-        flash(request, "Your self-assessment is saved: the reviewer sees it beside theirs.")
     return back_to(f"/calls/{call_id}", "self-assessment")
 
 
@@ -133,17 +116,9 @@ def resolve_dispute(request: Request, call_id: str, dispute_id: StoreId, person:
                     outcome: Annotated[Literal["", "pass", "fail", "na"], Form()] = ""
                     ) -> RedirectResponse:
     """qa settles an agent's dispute (accepted: the verdict flips unless `outcome` says)."""
-    try:
+    with flashed(request, f"Dispute {dispute_id} {decision}.", "Not resolved"):
         disputes.resolve(sessions, person, dispute_id, ResolutionInput(
             decision=decision, comment=comment.strip() or None, outcome=outcome or None))
-    except ValidationError as exc:
-        flash(request, f"Not resolved: {first_error(exc)}", "error")
-    except ReviewLoopError as exc:
-        if exc.status == 404:
-            raise
-        flash(request, f"Not resolved: {exc}", "error")
-    else:
-        flash(request, f"Dispute {dispute_id} {decision}.")
     return back_to(f"/calls/{call_id}", "disputes")
 
 
@@ -160,17 +135,10 @@ def acknowledge(request: Request, call_id: str, person: PageAgent, sessions: Ses
 def dispute(request: Request, call_id: str, person: PageAgent, sessions: SessionsDep,
             settings: SettingsDep, criterion_id: Annotated[str, Form(max_length=100)],
             reason: Annotated[str, Form(max_length=5000)]) -> RedirectResponse:
-    try:
+    with flashed(request, f"Dispute on {criterion_id} sent to qa.",
+                 "The dispute was not opened"):
         disputes.open_dispute(sessions, settings.review_loop, person, call_id,
                               DisputeInput(criterion_id=criterion_id, reason=reason.strip()))
-    except ValidationError as exc:
-        flash(request, f"The dispute was not opened: {first_error(exc)}", "error")
-    except ReviewLoopError as exc:
-        if exc.status == 404:
-            raise
-        flash(request, f"The dispute was not opened: {exc}", "error")
-    else:
-        flash(request, f"Dispute on {criterion_id} sent to qa.")
     return back_to(f"/calls/{call_id}", "feedback")
 
 
@@ -192,9 +160,3 @@ def criterion_verdicts(form: FormData, reasons: bool = True
 def _text(form: FormData, key: str) -> str | None:
     value = form.get(key)
     return value.strip() or None if isinstance(value, str) else None
-
-
-def first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(p) for p in error["loc"])
-    return f"{where}: {error['msg']}" if where else str(error["msg"])

@@ -3,7 +3,8 @@ token and a one-time message, error pages, and offset pages over a list."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -13,9 +14,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationError
 
 from callqa.api.deps import CSRF_FIELD, csrf_checked, csrf_token
+from callqa.services.loop import ReviewLoopError
 from callqa.services.users import Person
 
 T = TypeVar("T")
@@ -71,6 +73,29 @@ def render_error(request: Request, status_code: int, detail: str) -> HTMLRespons
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A message shown once, on the next page (after a form's redirect)."""
     request.session[FLASH] = {"message": message, "kind": kind}
+
+
+def first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error["loc"])
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
+
+
+@contextmanager
+def flashed(request: Request, done: str, refused: str) -> Iterator[None]:
+    """Run a form's service call: on success flash `done`; when the input is invalid or the
+    review loop refuses it, flash `refused: why` as an error. A 404 passes through (a call
+    out of scope looks exactly like one that does not exist)."""
+    try:
+        yield
+    except ValidationError as exc:
+        flash(request, f"{refused}: {first_error(exc)}", "error")
+    except ReviewLoopError as exc:
+        if exc.status == 404:
+            raise
+        flash(request, f"{refused}: {exc}", "error")
+    else:
+        flash(request, done)
 
 
 def back_to(path: str, anchor: str = "") -> RedirectResponse:
