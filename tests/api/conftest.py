@@ -72,6 +72,17 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def page_client(api_store: Path, tmp_path: Path) -> Iterator[TestClient]:
+    """A client of an app whose session cookie goes over plain http (`api.plain_http`)."""
+    database = tmp_path / "callqa.db"
+    shutil.copy(api_store, database)
+    with TestClient(create_app(api_settings(database, tmp_path / "data", plain_http=True)),
+                    follow_redirects=False) as client:
+        yield client
+    close_stores()
+
+
 def sign_in(client: TestClient, role: str) -> dict[str, str]:
     username = USERS[role][0]
     answer = client.post("/api/v1/auth/token", data={"username": username,

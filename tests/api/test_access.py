@@ -5,9 +5,6 @@ A new route without a rule here fails `test_every_route_has_a_rule`."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,14 +13,11 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from callqa.api import create_app
-from callqa.services.store import close_stores
 from tests.api.conftest import (
     IN_SCOPE,
     OUT_OF_SCOPE,
     PASSWORD,
     USERS,
-    api_settings,
     sign_in,
 )
 
@@ -274,17 +268,6 @@ def _page_roles() -> dict[tuple[str, str], frozenset[str] | None]:
 
 def test_every_page_has_a_rule() -> None:
     assert _page_roles() == PAGE_RULES
-
-
-@pytest.fixture
-def page_client(api_store: Path, tmp_path: Path) -> Iterator[TestClient]:
-    """A client of an app whose session cookie goes over plain http (`api.plain_http`)."""
-    database = tmp_path / "callqa.db"
-    shutil.copy(api_store, database)
-    with TestClient(create_app(api_settings(database, tmp_path / "data", plain_http=True)),
-                    follow_redirects=False) as client:
-        yield client
-    close_stores()
 
 
 def page_sign_in(client: TestClient, role: str) -> str:

@@ -23,10 +23,10 @@ from callqa.configs.settings import Settings
 from callqa.services.analysis import analyse_period
 from callqa.services.store import close_stores, sessions_for
 from callqa.services.users import add_user
-from tests.api.conftest import PASSWORD, USERS, api_settings, api_store
+from tests.api.conftest import PASSWORD, USERS, api_settings, api_store, page_client
 from tests.helpers.paths import REPO
 
-__all__ = ["api_store"]  # the API tests' store, built once per session
+__all__ = ["api_store", "page_client"]  # the API tests' store and page client
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / ".artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"

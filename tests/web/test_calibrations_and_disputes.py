@@ -6,17 +6,11 @@ the last two tests post the forms without a browser (marker `model` only)."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from callqa.api import create_app
-from callqa.services.store import close_stores
-from tests.api.conftest import api_settings
 from tests.api.test_access import page_sign_in
 from tests.web.conftest import SECOND_AGENT, Pages, assert_accessible, screenshot, sign_in_as
 
@@ -126,74 +120,65 @@ def test_qa_follows_an_agents_dispute_to_the_call(page_as: Pages, anonymous_page
 
 # --- the forms and the scope without a browser --------------------------------------------
 
-@pytest.fixture
-def client(api_store: Path, tmp_path: Path) -> Iterator[TestClient]:
-    database = tmp_path / "callqa.db"
-    shutil.copy(api_store, database)
-    with TestClient(create_app(api_settings(database, tmp_path / "data", plain_http=True)),
-                    follow_redirects=False) as client:
-        yield client
-    close_stores()
-
-
-def _open(client: TestClient, token: str, calls: list[str], reviewers: list[str],
+def _open(page_client: TestClient, token: str, calls: list[str], reviewers: list[str],
           other: str = "") -> str:
-    answer = client.post("/calibrations", data={
+    answer = page_client.post("/calibrations", data={
         "csrf_token": token, "call_id": calls, "reviewer": reviewers, "other_calls": other})
     assert answer.status_code == 303
     location: str = answer.headers["location"]
     return location
 
 
-def _listed(client: TestClient, path: str) -> list[str]:
-    return re.findall(r'data-calibration-id="(\d+)"', client.get(path).text)
+def _listed(page_client: TestClient, path: str) -> list[str]:
+    return re.findall(r'data-calibration-id="(\d+)"', page_client.get(path).text)
 
 
 def test_calibration_sessions_are_listed_in_scope_and_paged(
-        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    token = page_sign_in(client, "qa")
-    with_tess = _open(client, token, ["call_001"], ["tess"], other="call_002, call_001")
+        page_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = page_sign_in(page_client, "qa")
+    with_tess = _open(page_client, token, ["call_001"], ["tess"], other="call_002, call_001")
     assert re.fullmatch(r"/calibrations/\d+", with_tess)
-    shown = client.get(with_tess).text
+    shown = page_client.get(with_tess).text
     assert "call_001" in shown and "call_002" in shown and "tess" in shown
-    with_ada = _open(client, token, [], ["ada"], other="call_003")
-    refused = _open(client, token, [], ["tess"], other="call_003")  # not tess's team
+    with_ada = _open(page_client, token, [], ["ada"], other="call_003")
+    refused = _open(page_client, token, [], ["tess"], other="call_003")  # not tess's team
     assert refused.startswith("/calibrations?call=call_003&reviewer=tess")
-    page = client.get(refused).text
+    page = page_client.get(refused).text
     assert "outside reviewer tess&#39;s teams" in page
     assert 'value="call_003"' in page  # typed again into "Other calls"
-    assert "choose at least one call" in client.get(_open(client, token, [], ["tess"])).text
+    nothing_chosen = _open(page_client, token, [], ["tess"])
+    assert "choose at least one call" in page_client.get(nothing_chosen).text
     tess_id, ada_id = with_tess.rsplit("/", 1)[1], with_ada.rsplit("/", 1)[1]
 
-    assert _listed(client, "/calibrations") == [ada_id, tess_id]  # qa: every one
-    assert _listed(client, "/calibrations?whose=mine") == [ada_id, tess_id]  # quinn leads
-    assert _listed(client, "/calibrations?status=closed") == []
+    assert _listed(page_client, "/calibrations") == [ada_id, tess_id]  # qa: every one
+    assert _listed(page_client, "/calibrations?whose=mine") == [ada_id, tess_id]  # quinn leads
+    assert _listed(page_client, "/calibrations?status=closed") == []
     monkeypatch.setattr("callqa.api.pages.calibrations.PAGE_SIZE", 1)
-    first = client.get("/calibrations").text
+    first = page_client.get("/calibrations").text
     assert re.findall(r'data-calibration-id="(\d+)"', first) == [ada_id]
     assert 'href="/calibrations?page=2"' in first
-    assert _listed(client, "/calibrations?page=2") == [tess_id]
-    assert _listed(client, "/calibrations?page=3") == []
-    assert _listed(client, "/calibrations?page=99999999999") == [ada_id]  # not a page: 1
+    assert _listed(page_client, "/calibrations?page=2") == [tess_id]
+    assert _listed(page_client, "/calibrations?page=3") == []
+    assert _listed(page_client, "/calibrations?page=99999999999") == [ada_id]  # not a page: 1
     monkeypatch.undo()
 
-    page_sign_in(client, "team_leader")
-    assert _listed(client, "/calibrations") == [tess_id]  # tess reviews only this one
-    assert "open-calibration-form" not in client.get("/calibrations").text
-    assert client.get(with_ada).status_code == 404
-    assert client.get("/disputes").status_code == 403
+    page_sign_in(page_client, "team_leader")
+    assert _listed(page_client, "/calibrations") == [tess_id]  # tess reviews only this one
+    assert "open-calibration-form" not in page_client.get("/calibrations").text
+    assert page_client.get(with_ada).status_code == 404
+    assert page_client.get("/disputes").status_code == 403
 
 
-def test_disputes_waiting_for_qa_are_listed(client: TestClient) -> None:
-    token = page_sign_in(client, "agent")
-    client.post("/calls/call_001/dispute", data={
+def test_disputes_waiting_for_qa_are_listed(page_client: TestClient) -> None:
+    token = page_sign_in(page_client, "agent")
+    page_client.post("/calls/call_001/dispute", data={
         "csrf_token": token, "criterion_id": "greeting", "reason": "I said my name."})
-    assert "greeting" in client.get("/me").text
-    page_sign_in(client, "qa")
-    page = client.get("/disputes").text
+    assert "greeting" in page_client.get("/me").text
+    page_sign_in(page_client, "qa")
+    page = page_client.get("/disputes").text
     assert re.findall(r'data-call-id="(call_\d+)" data-status="open"', page) == ["call_001"]
     assert "I said my name." in page and 'href="/calls/call_001#disputes"' in page
-    assert "No disputes with this status." in client.get("/disputes?status=accepted").text
-    assert client.get("/disputes?status=all").text.count('data-testid="dispute-row"') == 1
-    assert client.get("/disputes?status=nonsense").status_code == 422
-    assert "No more disputes." in client.get("/disputes?page=2").text
+    assert "No disputes with this status." in page_client.get("/disputes?status=accepted").text
+    assert page_client.get("/disputes?status=all").text.count('data-testid="dispute-row"') == 1
+    assert page_client.get("/disputes?status=nonsense").status_code == 422
+    assert "No more disputes." in page_client.get("/disputes?page=2").text
