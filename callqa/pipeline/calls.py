@@ -11,7 +11,9 @@ word goes to the speaker talking most during it, and the roles are inferred.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +33,13 @@ from callqa.domain.records import (
 )
 from callqa.pipeline.align import split_by_speaker
 from callqa.pipeline.audio import DecodedAudio, decode_audio
-from callqa.pipeline.diarize import Diarizer, choose_backend, get_diarizer
+from callqa.pipeline.diarize import (
+    Backend,
+    Diarization,
+    Diarizer,
+    choose_backend,
+    get_diarizer,
+)
 from callqa.pipeline.metrics import TalkSpan, conversation_metrics, words_per_role
 from callqa.pipeline.roles import SpokenTurn, infer_roles
 from callqa.pipeline.transcribe import (
@@ -70,20 +78,19 @@ def transcribe_audio(
     stereo = backend == "channels"
     channels = [audio.samples[0], audio.samples[1]] if stereo else [audio.samples.mean(axis=0)]
     language = (metadata.language if metadata else None) or transcriber.settings.language
-    results = _transcribe_channels(channels, transcriber, language, audio.duration, hook)
+    heard = _hear(channels, None if stereo else (backend, diarizer), transcriber, language,
+                  settings, audio.duration, hook)
+    results, activity = heard.channels, heard.activity
     language = language or results[0].language
 
-    activity = [speech_regions(channel, settings.activity_vad) for channel in channels]
     if stereo:
         pieces = [(f"S{i}", seg) for i, result in enumerate(results) for seg in result.segments]
         spans = [TalkSpan(f"S{i}", Role.UNKNOWN, a, b)
                  for i, regions in enumerate(activity) for a, b in regions]
         speaker_ids = ["S0", "S1"]
     else:
-        hook("diarize", 0.0, audio.duration)
-        diarizer = diarizer or get_diarizer(backend, settings.diarization)
-        diarization = diarizer(channels[0], activity[0], settings.diarization.num_speakers)
-        hook("diarize", audio.duration, audio.duration)
+        diarization = heard.diarization
+        assert diarization is not None  # a mono call is diarized
         pieces = [(speaker or "S0", seg) for speaker, seg in
                   split_by_speaker(results[0].segments, diarization)]
         spans = [TalkSpan(t.speaker, Role.UNKNOWN, t.start, t.end)
@@ -132,6 +139,55 @@ def transcribe_audio(
     )
 
 
+@dataclass(frozen=True)
+class _Heard:
+    channels: list[ChannelResult]
+    activity: list[list[tuple[float, float]]]
+    """Fine-grained voice activity per channel (`settings.activity_vad`)."""
+    diarization: Diarization | None
+
+
+def _hear(
+    channels: Sequence[np.ndarray],
+    mono: tuple[Backend, Diarizer | None] | None,
+    transcriber: Transcriber,
+    language: str | None,
+    settings: Settings,
+    duration: float,
+    hook: Progress,
+) -> _Heard:
+    """Whisper over every channel, voice activity, and for a mono call (`mono`: the
+    diarization backend, and a diarizer if one is given) who spoke when.
+
+    Whisper is kept busy: while it decodes, the CPU work that does not need its words runs
+    beside it in one thread: the later channels' VAD first, then the fine-grained voice
+    activity of every channel, then the diarization. Same inputs, same results as one after
+    the other; on a GPU the model no longer waits for the CPU between channels.
+    """
+    order = sorted(range(len(channels)), key=lambda i: -float(np.abs(channels[i]).sum()))
+    beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callqa-beside")
+    try:
+        chunks = {i: beside.submit(transcriber.speech_chunks, channels[i]) for i in order[1:]}
+        activity = [beside.submit(speech_regions, channel, settings.activity_vad)
+                    for channel in channels]
+        diarized = None
+        if mono is not None:
+            backend, diarizer = mono
+            diarizer = diarizer or get_diarizer(backend, settings.diarization)
+            diarized = beside.submit(_diarize, diarizer, channels[0], activity[0],
+                                     settings.diarization.num_speakers)
+        results = _transcribe_channels(channels, order, chunks, transcriber, language,
+                                       duration, hook)
+        diarization = None
+        if diarized is not None:
+            hook("diarize", 0.0, duration)
+            diarization = diarized.result()
+            hook("diarize", duration, duration)
+        return _Heard(results, [run.result() for run in activity], diarization)
+    finally:
+        beside.shutdown(wait=True, cancel_futures=True)
+
+
 _SENTENCE_END = (".", "?", "!", "。", "？", "！", "؟")
 
 
@@ -158,15 +214,17 @@ def _join_broken_sentences(
 
 def _transcribe_channels(
     channels: Sequence[np.ndarray],
+    order: Sequence[int],
+    chunks: Mapping[int, Future[list[dict[str, int]]]],
     transcriber: Transcriber,
     language: str | None,
     duration: float,
     hook: Progress,
 ) -> list[ChannelResult]:
-    """Transcribe each channel; the one with most signal goes first and fixes the language."""
+    """Transcribe each channel in `order` (most signal first: it fixes the language), with
+    the speech `chunks` already being found for the later ones."""
     total = duration * len(channels)
     results: dict[int, ChannelResult] = {}
-    order = sorted(range(len(channels)), key=lambda i: -float(np.abs(channels[i]).sum()))
     for done, index in enumerate(order):
         offset = done * duration
 
@@ -174,10 +232,17 @@ def _transcribe_channels(
                      offset: float = offset) -> None:
             hook(step, offset + seconds, total)
 
-        results[index] = transcriber.transcribe(channels[index], language, progress)
+        found = chunks[index].result() if index in chunks else None
+        results[index] = transcriber.transcribe(channels[index], language, progress, found)
         language = language or results[index].language
     hook("transcribe", total, total)
     return [results[i] for i in range(len(channels))]
+
+
+def _diarize(diarizer: Diarizer, samples: np.ndarray,
+             activity: Future[list[tuple[float, float]]],
+             num_speakers: int | None) -> Diarization:
+    return diarizer(samples, activity.result(), num_speakers)
 
 
 def _roles(

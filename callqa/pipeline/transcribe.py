@@ -130,22 +130,33 @@ class Transcriber:
             "word_timestamps": True,
         }
 
+    def speech_chunks(self, samples: np.ndarray) -> list[dict[str, int]]:
+        """Whisper's voice activity over one channel (Silero VAD on the CPU, sample offsets):
+        what `transcribe` hands Whisper. Safe to run in another thread while this model
+        decodes, so the next channel's VAD need not wait for the model."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        vad = VadOptions(**self.settings.vad.model_dump())
+        if self._batched is not None:
+            vad.max_speech_duration_s = 30  # a batch item is one Whisper window
+        return list(get_speech_timestamps(samples, vad))
+
     def transcribe(
         self,
         samples: np.ndarray,
         language: str | None = None,
         progress: Progress = no_progress,
+        chunks: list[dict[str, int]] | None = None,
     ) -> ChannelResult:
-        """Transcribe one channel of 16 kHz float32 samples."""
+        """Transcribe one channel of 16 kHz float32 samples; `chunks`: its `speech_chunks`
+        when already found."""
         from faster_whisper.transcribe import restore_speech_timestamps
-        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+        from faster_whisper.vad import collect_chunks
 
         duration = samples.shape[0] / SAMPLE_RATE
         language = language or self.settings.language
-        vad = VadOptions(**self.settings.vad.model_dump())
-        if self._batched is not None:
-            vad.max_speech_duration_s = 30  # a batch item is one Whisper window
-        chunks = get_speech_timestamps(samples, vad)
+        if chunks is None:
+            chunks = self.speech_chunks(samples)
         speech = tuple((c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in chunks)
         if not chunks:
             return ChannelResult((), (), language or "en", 0.0, duration)
