@@ -315,8 +315,8 @@ class FlowSettings(BaseModel):
     network, GPU out of memory); a bad recording is never retried."""
     retry_delay_seconds: float = Field(10, ge=0)
     gpu_tag: str = "callqa-gpu"
-    """Tag of the transcription task: `prefect concurrency-limit create callqa-gpu 1` on a
-    Prefect server allows one transcription per GPU slot across all workers."""
+    """Tag of the transcription task: `prefect concurrency-limit create callqa-gpu N` on a
+    Prefect server allows N transcriptions at once across all workers (GPUs x `workers`)."""
     claim_timeout_seconds: float = Field(6 * 3600, gt=0)
     """A call claimed by a worker on another machine that has not finished after this long
     is taken over (a worker on this machine that died is noticed at once)."""

@@ -21,6 +21,7 @@ from callqa.flows.runtime import (
     failure_reason,
     flow_settings,
     report_progress,
+    shared_api,
     task_runner_for,
 )
 from callqa.flows.tasks import claim_task, plan_task, score_task, transcribe_task
@@ -42,7 +43,8 @@ def process_calls(database_url: str | None = None, limit: int | None = None
     if not claimed:
         return jobs.ProcessReport(requeued=requeued)
     batch_flow = process_batch.with_options(task_runner=task_runner_for(settings.flows))
-    return batch_flow(database_url=database_url, worker=worker, requeued=requeued)
+    with shared_api():
+        return batch_flow(database_url=database_url, worker=worker, requeued=requeued)
 
 
 @flow(name="process-batch", log_prints=False)

@@ -4,9 +4,13 @@ reporting. (Each process opens the store once: `callqa.services.store.sessions_f
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.settings import PREFECT_API_URL
 from prefect.states import get_state_exception
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
@@ -54,6 +58,28 @@ def task_runner_for(flows: FlowSettings) -> TaskRunner[Any]:
     if flows.task_runner == "processes":
         return ProcessPoolTaskRunner(max_workers=flows.workers)
     return ThreadPoolTaskRunner(max_workers=flows.workers)
+
+
+@contextmanager
+def shared_api() -> Iterator[None]:
+    """Task processes report to this process's Prefect API.
+
+    With no PREFECT_API_URL (the local mode) Prefect starts a temporary server for this
+    process, and each process of a process pool, which inherits no address, would start one
+    of its own: seconds per process, and several servers on one database file. While this
+    is open, the pool is given this process's server (taken from its client, so a server
+    named in the settings stays as it is)."""
+    if os.environ.get("PREFECT_API_URL") or PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        os.environ["PREFECT_API_URL"] = str(client.api_url)
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
 
 
 def keep_blas_threads() -> None:

@@ -195,6 +195,32 @@ def test_the_dask_task_runner_gives_the_same_results(
     assert _scores(dask) == _scores(threads)
 
 
+def test_the_pool_reports_to_the_runs_own_prefect_server(
+        processed_samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """In the local mode each process of the pool would start a temporary Prefect server of
+    its own (seconds each, several servers on one database): they are handed the run's."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for call_id in SAMPLE_IDS[:2]:
+        for suffix in (".wav", ".json"):
+            shutil.copy(SAMPLES / f"{call_id}{suffix}", folder / f"{call_id}{suffix}")
+    url = _sqlite(tmp_path / "two.db")
+    ingest_archive(source=str(folder), database_url=url)
+    monkeypatch.setenv("CALLQA_FLOWS__TASK_RUNNER", "processes")
+    monkeypatch.setenv("CALLQA_FLOWS__WORKERS", "2")
+    monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "INFO")  # the pool's processes say it
+    capfd.readouterr()
+
+    report = process_calls(database_url=url)
+
+    assert sorted(report.processed) == SAMPLE_IDS[:2] and report.failed == []
+    logged = capfd.readouterr()
+    assert "Task run 'transcribe" in logged.out + logged.err  # the pool's logs are seen
+    assert (logged.out + logged.err).count("Starting temporary server") == 0
+    assert "PREFECT_API_URL" not in os.environ  # handed over for the run only
+
+
 def test_hvb_calls_end_scored_on_postgresql(shared_data: Path, postgres_url: str,
                                             tmp_path: Path) -> None:
     engine = engine_for(postgres_url)
