@@ -1,6 +1,7 @@
 """GPU throughput of callqa's Whisper path: sequential WhisperModel vs BatchedInferencePipeline.
 
-Usage (GPU machine; scripts/gpu_stage.sh lays out the model, wheels and audio):
+Usage (GPU machine; `scripts/gpu_stage.py --with-batched` lays out the model, wheels and
+audio, and `BATCHED=1 scripts/gpu_device.sh` runs it there):
     python3 -m benchmarks.bench_gpu_batched --model DIR --audio NPZ --device cuda \
         --batch-sizes 1 4 8 16 --compute-types float16 int8_float16 --repeat 3 \
         --rounds 3 --budget-s 200 --json out.json
@@ -46,8 +47,9 @@ its ctranslate2, tokenizers, onnxruntime, huggingface-hub, tqdm). PyAV: faster_w
 when `import av` fails it registers an in-process stub module `av` (in sys.modules, for this
 process only: no wheel carried, nothing put on PYTHONPATH) whose functions raise.
 
-Audio file (.npz, made by scripts/gpu_stage.sh): `names` (one per channel, `<sid>.<party>`),
-`sample_rate` (16000), `scale` (float), and `ch0`, `ch1`, ... int16; samples = chN * scale.
+Audio file (.npz, made by `scripts/gpu_stage.py --with-batched`): `names` (one per channel,
+`<sid>.<party>`), `sample_rate` (16000), `scale` (float), and `ch0`, `ch1`, ... int16;
+samples = chN * scale.
 """
 
 from __future__ import annotations
@@ -406,7 +408,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, required=False,
                         help="CTranslate2 Whisper model directory")
     parser.add_argument("--audio", type=Path, required=False,
-                        help=".npz of 16 kHz channels (scripts/gpu_stage.sh)")
+                        help=".npz of 16 kHz channels (scripts/gpu_stage.py --with-batched)")
     parser.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     parser.add_argument("--device-index", type=int, default=0)
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 4, 8, 16])
