@@ -38,6 +38,7 @@ def score(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json or table.")] = "json",
 ) -> None:
     """Score one transcript against the scorecard for its call type, with evidence."""
+    from callqa.configs.settings import load_settings
     from callqa.services.scoring import score_file
 
     if fmt not in FORMATS:
@@ -46,7 +47,7 @@ def score(
         raise typer.BadParameter(
             "give --scorecard or --call-type, not both", param_hint="--call-type"
         )
-    result = score_file(transcript, metadata, scorecard, call_type)
+    result = score_file(transcript, metadata, scorecard, call_type, load_settings())
     if fmt == "json":
         sys.stdout.write(result.to_json() + "\n")
     else:

@@ -46,7 +46,7 @@ def ingest_task(settings: Settings, source: str) -> IngestReport:
     def session() -> Session:  # the store is opened (and created) at the first call stored
         return sessions_for(settings.database_url, "create")()
 
-    return ingest(session, source, redaction=settings.redaction)
+    return ingest(session, source, redaction=settings.redaction, metrics=settings.metrics)
 
 
 @_task("claim-calls")

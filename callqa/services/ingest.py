@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from callqa.configs.settings import RedactionSettings
+from callqa.configs.settings import MetricsSettings, RedactionSettings
 from callqa.domain.errors import CallqaError, InputError, MetadataError, StoreError
 from callqa.domain.imports import (
     IMPORT_FIX,
@@ -250,16 +250,17 @@ def check_source(path: str | Path) -> int:
 
 
 def ingest(session_factory: Callable[[], Session], path: str | Path,
-           hook: Progress = no_progress, redaction: RedactionSettings | None = None
-           ) -> IngestReport:
+           hook: Progress = no_progress, redaction: RedactionSettings | None = None,
+           metrics: MetricsSettings | None = None) -> IngestReport:
     """Register the calls under `path` (a folder, a JSONL manifest or one recording; a local
-    path, a `file://` URI or any fsspec URL given as a string).
+    path, a `file://` URI or any fsspec URL given as a string). Imported transcripts are
+    redacted (`redaction`) and measured (`metrics`) as the settings say, like uploads.
 
     A wrong or missing `path` raises an InputError; remote storage out of reach, a
     TransientError (worth retrying). A file or line that fails is reported, not raised.
     """
     archive, root = _open_archive(path)
-    units = _units(archive, root)
+    units = _units(archive, root, metrics)
     report = IngestReport()
     for done, (source, line, build) in enumerate(units, start=1):
         try:
@@ -293,7 +294,8 @@ def ingest(session_factory: Callable[[], Session], path: str | Path,
     return report
 
 
-def _units(archive: _Archive, root: PurePath) -> list[_Unit]:
+def _units(archive: _Archive, root: PurePath, metrics: MetricsSettings | None = None
+           ) -> list[_Unit]:
     """What to ingest under `root`; an InputError when `root` itself is wrong or unreachable."""
     name = archive.name(root)
     try:
@@ -309,7 +311,7 @@ def _units(archive: _Archive, root: PurePath) -> list[_Unit]:
         raise InputError(name, f"cannot list it ({describe_error(exc)})",
                          "check the path and its permissions") from exc
     if kind == "file" and root.suffix.lower() in MANIFEST_SUFFIXES:
-        return list(_manifest_units(archive, root))
+        return list(_manifest_units(archive, root, metrics))
     if kind == "file" and root.suffix.lower() in AUDIO_SUFFIXES:
         return [(name, None, _recording_unit(archive, root))]
     if kind is not None:
@@ -383,7 +385,8 @@ def _recording_unit(archive: _Archive, audio: PurePath,
     return build
 
 
-def _manifest_units(archive: _Archive, manifest: PurePath) -> Iterator[_Unit]:
+def _manifest_units(archive: _Archive, manifest: PurePath,
+                    metrics: MetricsSettings | None) -> Iterator[_Unit]:
     name = archive.name(manifest)
     try:
         content: bytes = archive.fs.cat_file(archive.on_fs(manifest))
@@ -395,11 +398,11 @@ def _manifest_units(archive: _Archive, manifest: PurePath) -> Iterator[_Unit]:
     lines = content.splitlines()
     for number, raw in enumerate(lines, start=1):
         if raw.strip():
-            yield name, number, _manifest_unit(archive, manifest, number, raw)
+            yield name, number, _manifest_unit(archive, manifest, number, raw, metrics)
 
 
 def _manifest_unit(archive: _Archive, manifest: PurePath, number: int,
-                   raw: bytes) -> Callable[[], _Candidate]:
+                   raw: bytes, metrics: MetricsSettings | None) -> Callable[[], _Candidate]:
     def build() -> _Candidate:
         try:
             data = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
@@ -431,7 +434,7 @@ def _manifest_unit(archive: _Archive, manifest: PurePath, number: int,
             if metadata.call_id is None:
                 metadata = metadata.model_copy(update={"call_id": file.stem})
             return _Candidate(metadata, archive.sha256(file), archive.uri(file), "audio")
-        return _transcript_candidate(archive, file, data, source)
+        return _transcript_candidate(archive, file, data, source, metrics)
     return build
 
 
@@ -448,7 +451,7 @@ def _referenced_file(archive: _Archive, manifest: PurePath, key: str, value: Any
 
 
 def _transcript_candidate(archive: _Archive, file: PurePath, row: dict[str, Any],
-                          source: str) -> _Candidate:
+                          source: str, metrics: MetricsSettings | None) -> _Candidate:
     content = archive.read(file)
     try:
         document = parse_transcript_document(content)
@@ -481,7 +484,7 @@ def _transcript_candidate(archive: _Archive, file: PurePath, row: dict[str, Any]
     metadata = metadata.model_copy(update=update)
     from callqa.pipeline.imports import as_transcript
 
-    transcript = as_transcript(document, metadata).model_copy(
+    transcript = as_transcript(document, metadata, metrics).model_copy(
         update={"call_id": metadata.call_id, "metadata": metadata})
     return _Candidate(metadata, hashlib.sha256(content).hexdigest(), archive.uri(file),
                       "transcript", transcript)

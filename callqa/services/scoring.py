@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from callqa.configs.settings import Settings
 from callqa.domain.errors import (
     CallqaError,
     ScorecardProblem,
@@ -65,23 +66,27 @@ def merged_metadata(
 
 
 def score_file(transcript: Path, metadata: Path | None = None, scorecard: Path | None = None,
-               call_type: str | None = None) -> ScoreResult:
-    """Score a transcript (or import) file against `scorecard`, or the bundled scorecard for
-    its call type (`call_type` and the `metadata` file's fields override the transcript's
-    own)."""
+               call_type: str | None = None, settings: Settings | None = None) -> ScoreResult:
+    """Score a transcript (or import) file against `scorecard`, or the scorecard in use
+    (`settings.scorecards_dir`, else the bundled ones) for its call type (`call_type` and the
+    `metadata` file's fields override the transcript's own). An import is measured with
+    `settings.metrics`, as when it is ingested or uploaded."""
     from callqa.pipeline.imports import as_transcript
     from callqa.scoring.loading import choose_scorecard, load_scorecard
     from callqa.scoring.score import score_call
+    from callqa.services.stages import scorecards_for
 
+    settings = settings or Settings()
     document = load_transcript(transcript)
     embedded = (document.own_metadata if isinstance(document, ImportedTranscript)
                 else document.metadata)
     call_metadata = merged_metadata(embedded, metadata, call_type)
-    call = as_transcript(document, call_metadata)
+    call = as_transcript(document, call_metadata, settings.metrics)
     chosen = (
         load_scorecard(scorecard)
         if scorecard is not None
-        else choose_scorecard(call_metadata.call_type if call_metadata else None)
+        else choose_scorecard(call_metadata.call_type if call_metadata else None,
+                              scorecards_for(settings))
     )
     return score_call(call, chosen, call_metadata)
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from callqa.cli.scoring import score
-from callqa.configs.settings import Settings
+from callqa.configs.settings import MetricsSettings, Settings
+from callqa.domain.records import Role
 from callqa.domain.scores import CriterionResult, ScoreResult
 from callqa.models import store
 from callqa.models.tables import MetricsRow
@@ -223,3 +224,53 @@ def test_a_bad_import_in_an_archive_is_skipped_with_its_reason(archive: Path,
         assert "docs/transcript-import.md" in failure.fix
     finally:
         close_stores()
+
+
+# --- the settings in use ---------------------------------------------------------------------
+
+OVERTALK = {"schema": "callqa.import/1", "language": "en", "call_id": "overtalk-1",
+            "metadata": {"call_type": "general"}, "utterances": [
+                {"role": "customer", "start": 0.0, "end": 6.0,
+                 "text": "My bill is wrong again this month and nobody has fixed it."},
+                {"role": "agent", "start": 5.0, "end": 9.0,
+                 "text": "I understand, let me look at that for you right now."},
+                {"role": "customer", "start": 9.5, "end": 11.0, "text": "Thank you."}]}
+"""The agent starts 1 s before the customer stops: an interruption under the default
+`metrics.interruption_min_overlap` (0.3 s), none under 2 s."""
+PATIENT = MetricsSettings(interruption_min_overlap=2.0)
+
+
+def test_imports_are_measured_with_the_metrics_settings(tmp_path: Path) -> None:
+    path = tmp_path / "overtalk.json"
+    path.write_text(json.dumps(OVERTALK))
+    assert by_id(score_file(path))["agent_interruptions"].value == 1
+    patient = Settings(metrics=PATIENT)
+    assert by_id(score_file(path, settings=patient))["agent_interruptions"].value == 0
+
+    (tmp_path / "manifest.jsonl").write_text(json.dumps({"transcript": "overtalk.json"}) + "\n")
+    for name, metrics, expected in (("default", None, 1), ("patient", PATIENT, 0)):
+        sessions = sessions_for(f"sqlite:///{tmp_path / name}.db")
+        try:
+            report = ingest(sessions, tmp_path / "manifest.jsonl", metrics=metrics)
+            assert report.added_call_ids == ["overtalk-1"], report.failures
+            with sessions() as session:
+                call = store.get_call(session, "overtalk-1")
+                assert call is not None
+                measured = store.load_transcript(session, call).metrics
+                assert measured is not None
+                assert measured.by_role[Role.AGENT].interruptions == expected, name
+        finally:
+            close_stores()
+
+
+def test_score_uses_the_scorecards_in_use(tmp_path: Path) -> None:
+    """`scorecards_dir` names the centre's own scorecards: `callqa score` picks from them as
+    processing does, not from the bundled ones."""
+    folder = tmp_path / "scorecards"
+    folder.mkdir()
+    bundled = (REPO / "callqa/configs/scorecards/default.yaml").read_text()
+    (folder / "house.yaml").write_text(bundled.replace("id: default", "id: house", 1))
+    path = tmp_path / "overtalk.json"
+    path.write_text(json.dumps(OVERTALK))
+    assert score_file(path).scorecard.id == "default"
+    assert score_file(path, settings=Settings(scorecards_dir=folder)).scorecard.id == "house"
