@@ -56,7 +56,7 @@ def load_scored_calls(
         for chunk in chunks(call_rows, CHUNK):
             connection.execute(insert(table_of(Call)), chunk)
         call_pk = dict(connection.execute(
-            select(Call.call_id, Call.id).where(Call.source == "transcript")).tuples().all())
+            select(Call.call_id, Call.id).where(Call.source == "transcript")).all())
         score_rows = [
             {"call_pk": call_pk[r.call_id], "scorecard_id": scorecard_id,
              "scorecard_version": scorecard_version, "scorecard_digest": "0" * 16,
@@ -71,7 +71,7 @@ def load_scored_calls(
         if criteria is not None and not criteria.empty:
             score_pk = dict(connection.execute(
                 select(ScoreRow.call_pk, ScoreRow.id).where(
-                    ScoreRow.scorecard_id == scorecard_id)).tuples().all())
+                    ScoreRow.scorecard_id == scorecard_id)).all())
             rows = criteria[criteria["call_id"].isin(new["call_id"])]
             criterion_rows = [
                 {"score_pk": score_pk[call_pk[r.call_id]], "call_pk": call_pk[r.call_id],
@@ -95,9 +95,9 @@ def _ensure(connection: Any, table: Any, key: str, values: pd.Series, now: datet
             extra: Any = None) -> dict[str, int]:
     wanted = sorted({str(v) for v in values.dropna().unique()})
     column = getattr(table, key)
-    existing = dict(connection.execute(select(column, table.id)).tuples().all())
+    existing = dict(connection.execute(select(column, table.id)).all())
     missing = [v for v in wanted if v not in existing]
     rows = [{key: v, "created_at": now, **(extra(v) if extra else {})} for v in missing]
     for chunk in chunks(rows, CHUNK):
         connection.execute(insert(table_of(table)), chunk)
-    return dict(connection.execute(select(column, table.id)).tuples().all())
+    return dict(connection.execute(select(column, table.id)).all())

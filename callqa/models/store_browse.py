@@ -126,4 +126,4 @@ def agent_ids_with_calls(session: Session, call_ids: Sequence[str]) -> dict[str,
     rows = session.execute(select(Call.call_id, Agent.agent_id)
                            .outerjoin(Agent, Agent.id == Call.agent_pk)
                            .where(Call.call_id.in_(list(call_ids))))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
