@@ -159,10 +159,14 @@ def sign_in_as(page: Any, username: str) -> None:
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """A full-page screenshot kept in .artifacts/screenshots/ (look at them)."""
+    """A full-page screenshot (or, given a locator, of that element) kept in
+    .artifacts/screenshots/ (look at them)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if hasattr(page, "bounding_box"):  # a locator
+        page.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 

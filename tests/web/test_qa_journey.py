@@ -60,6 +60,23 @@ def test_qa_reviews_the_first_queued_call(page_as: Pages) -> None:
     player.evaluate("(p) => { p.currentTime = 4.0; }")
     page.wait_for_function("Math.abs(document.getElementById('player').currentTime - 4) < 0.05")
 
+    # The measures' timeline marks the player's position, and a click on a row seeks there.
+    timeline = page.get_by_test_id("timeline")
+    length = float(timeline.get_attribute("data-duration"))
+    heads = page.get_by_test_id("playhead")
+    assert heads.count() == page.get_by_test_id("timeline-row").count() > 0
+    page.wait_for_function(f"Math.abs(parseFloat(document.querySelector('[data-testid=playhead]')"
+                           f".getAttribute('x1')) - {400 / length}) < 0.1")
+    track = timeline.locator(".tl-track").first
+    box = track.bounding_box()
+    assert box is not None
+    track.click(position={"x": box["width"] * 0.75, "y": box["height"] / 2})
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - "
+                           f"{0.75 * length}) < {length / box['width'] + 0.05}")
+    page.wait_for_function("Math.abs(parseFloat(document.querySelector('[data-testid=playhead]')"
+                           ".getAttribute('x1')) - 75) < 0.5")
+    screenshot(timeline, "qa-call-timeline")
+
     # A click on a transcript line moves the player to its start, and the line is followed.
     lines = page.get_by_test_id("transcript-line")
     assert lines.count() >= 3

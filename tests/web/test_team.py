@@ -34,3 +34,32 @@ def test_a_team_leader_sees_suggested_calls(page_as: Pages) -> None:
     page.locator("[data-testid=suggestion] a").first.click()
     assert page.get_by_test_id("review-form").is_visible()  # team leaders review too
     assert page.goto("/calls/call_003").status == 404  # another team's call
+
+
+def test_qa_sees_the_teams_then_one_team_at_a_time(page_as: Pages) -> None:
+    """qa and admin see every team: the centre and one row per team first (a centre has
+    hundreds of agents), then a team's agents, suggestions and plots on its own page."""
+    page = page_as("qa")
+    page.goto("/team")
+    rows = page.get_by_test_id("report-row")
+    assert {r.get_attribute("data-scope") for r in rows.all()} == {"center", "team"}
+    assert page.get_by_test_id("trend-plot").count() == 0
+    assert page.get_by_test_id("choose-team").is_visible()
+    screenshot(page, "qa-teams")
+    assert_accessible(page)
+    page.get_by_test_id("team-link").filter(has_text="Team t2").click()
+    page.wait_for_url("**/team?team=t2")
+    assert page.get_by_role("heading", level=1).inner_text() == "Team t2"
+    agent_rows = page.locator("[data-testid=report-row][data-scope=agent]")
+    assert [r.get_attribute("data-id") for r in agent_rows.all()] == ["a03"]
+    assert {a.get_attribute("data-agent-id")
+            for a in page.get_by_test_id("agent-suggestions").all()} <= {"a03"}
+    assert page.get_by_test_id("trend-plot").count() >= 2
+    screenshot(page, "qa-team-t2")
+    assert_accessible(page)
+
+
+def test_another_teams_page_is_not_found(page_as: Pages) -> None:
+    page = page_as("team_leader")
+    assert page.goto("/team?team=t2").status == 404
+    assert page.goto("/team?team=t1").status == 200

@@ -1,12 +1,12 @@
-"""`/team`: a team leader's page (qa and admin see every team): the calls suggested per
-agent (failures to coach on, a call to praise), the team report against the centre with
-weekly plots, and whether each agent has acknowledged their reviewed calls."""
+"""`/team`: a team leader's page (qa and admin see every team, one at a time): the calls
+suggested per agent (failures to coach on, a call to praise), the team report against the
+centre with weekly plots, and whether each agent has acknowledged their reviewed calls."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from fastapi import Request
+from fastapi import HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 
 from callqa.api.deps import PageStaff, SessionsDep, SettingsDep
@@ -20,29 +20,43 @@ FEEDBACK_LIMIT = 500  # reviewed calls read for the acknowledgement table
 
 @router.get("/team", response_class=HTMLResponse)
 def team_page(request: Request, person: PageStaff, sessions: SessionsDep,
-              settings: SettingsDep, agent: str = "", start: DateFilter = None,
-              end: DateFilter = None) -> HTMLResponse:
-    picks = library.suggestions_with_examples(sessions, settings, person.scope, start, end)
+              settings: SettingsDep, team: str = "", agent: str = "",
+              start: DateFilter = None, end: DateFilter = None) -> HTMLResponse:
+    """One team at a time: its agents' suggestions, report rows, weekly plots and
+    acknowledgements. With several teams in scope and none chosen: the centre and one row
+    per team, each a link to its page (a centre has hundreds of agents)."""
     report = analysis.report_in_scope(sessions, settings, person.scope, start, end)
-    names = analysis.agent_names(sessions, {p.agent_id for p in picks}
-                                 | {r.id for r in report if r.scope == "agent"})
+    teams = sorted(person.teams) if person.role == "team_leader" else sorted(
+        {r.id for r in report if r.scope == "team"})
+    if team and team not in teams:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such team")
+    shown = [team] if team else teams if len(teams) == 1 else []
+    members = {r.id for r in report if r.scope == "agent" and r.team_id in shown}
+    report = [r for r in report if r.scope == "center" or (r.scope == "team" and (
+        not shown or r.id in shown)) or r.id in members]
+    picks = [p for p in library.suggestions_with_examples(sessions, settings, person.scope,
+                                                          start, end)
+             if not shown or p.agent_id in members]
+    names = analysis.agent_names(sessions, {p.agent_id for p in picks} | members)
     agents = sorted({p.agent_id for p in picks})
     if agent:
         picks = [p for p in picks if p.agent_id == agent]
     by_agent: dict[str, list[library.ExampledSuggestion]] = defaultdict(list)
     for pick in picks:
         by_agent[pick.agent_id].append(pick)
-    teams = sorted(person.teams) if person.role == "team_leader" else sorted(
-        {r.id for r in report if r.scope == "team"})
-    plots = {team: [trend_plot(t) for t in pages.weekly_trends(
-        sessions, settings, team_id=team, criteria=False)] for team in teams}
+    plots = {name: [trend_plot(t) for t in pages.weekly_trends(
+        sessions, settings, team_id=name, criteria=False)] for name in shown}
     feedback = reviews.feedback(sessions, settings.review_loop, person, FEEDBACK_LIMIT).items
     acknowledged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for item in feedback:
+        if shown and item.agent_id not in members:
+            continue
         counts = acknowledged[item.agent_id or "?"]
         counts[0] += item.acknowledgement is not None
         counts[1] += 1
     return render(request, "team.html", person,
                   page=paged(request, sorted(by_agent.items())), names=names, agents=agents,
-                  chosen={"agent": agent, "start": start or "", "end": end or ""},
+                  teams=teams, shown=shown,
+                  chosen={"team": team, "agent": agent, "start": start or "",
+                          "end": end or ""},
                   report=report, plots=plots, acknowledged=sorted(acknowledged.items()))

@@ -31,9 +31,30 @@
     }
   }
 
+  // The measures' timeline: a line at the player's position; a click on a row seeks there.
+  var timeline = document.getElementById("measures");
+  var duration = timeline ? parseFloat(timeline.dataset.duration) : NaN;
+  var heads = Array.prototype.slice.call(document.querySelectorAll("[data-testid=playhead]"));
+
+  function moveHead() {
+    if (!player || !(duration > 0)) { return; }
+    var at = (Math.min(Math.max(player.currentTime / duration, 0), 1) * 100).toFixed(2) + "%";
+    heads.forEach(function (head) { head.setAttribute("x1", at); head.setAttribute("x2", at); });
+  }
+
   if (player) {
     player.addEventListener("timeupdate", follow);
     player.addEventListener("seeked", follow);
+    player.addEventListener("timeupdate", moveHead);
+    player.addEventListener("seeked", moveHead);
+    if (timeline && duration > 0) {
+      timeline.querySelectorAll(".tl-track").forEach(function (track) {
+        track.addEventListener("click", function (event) {
+          var box = track.getBoundingClientRect();
+          if (box.width > 0) { seek((event.clientX - box.left) / box.width * duration); }
+        });
+      });
+    }
   }
   lines.forEach(function (line) {
     line.addEventListener("click", function () { seek(parseFloat(line.dataset.start)); });
