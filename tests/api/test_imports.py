@@ -14,6 +14,7 @@ from callqa.api import create_app
 from callqa.services.store import close_stores, sessions_for
 from callqa.services.users import add_user
 from tests.api.conftest import api_settings
+from tests.api.test_access import csrf_of
 from tests.helpers.paths import REPO
 
 IMPORTS = REPO / "tests" / "data" / "imports"
@@ -26,7 +27,8 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     database = tmp_path / "callqa.db"
     add_user(sessions_for(f"sqlite:///{database}"), "quinn", PASSWORD, "qa")
     close_stores()
-    with TestClient(create_app(api_settings(database, tmp_path / "data"))) as test_client:
+    with TestClient(create_app(api_settings(database, tmp_path / "data", plain_http=True)),
+                    follow_redirects=False) as test_client:
         yield test_client
     close_stores()
 
@@ -69,6 +71,23 @@ def test_an_uploaded_chat_has_its_timing_criteria_na(client: TestClient) -> None
     assert found["greeting_by_name"]["outcome"] == "pass"
     assert found["dead_air"]["outcome"] == "na"
     assert "non_talk_share is unknown" in found["dead_air"]["reason"]
+
+
+def test_an_untimed_chat_page_shows_no_times(client: TestClient) -> None:
+    """Its utterances carry no times (stored at 0 s): the page numbers the lines and draws
+    no timeline, instead of putting every line at 0:00."""
+    answer = client.post("/api/v1/calls", headers=signed_in(client), files={"transcript": (
+        "chat.json", (IMPORTS / "chat_billing.json").read_bytes(), "application/json")})
+    assert answer.status_code == 202, answer.text
+    token = csrf_of(client.get("/login").text)
+    assert client.post("/login", data={"username": "quinn", "password": PASSWORD,
+                                       "csrf_token": token}).status_code == 303
+    page = client.get("/calls/chat-20261102-0042")
+    assert page.status_code == 200
+    lines = page.text.count('data-testid="transcript-line"')
+    assert lines > 3
+    assert page.text.count('title="imported without times">#') == lines
+    assert 'class="time"' not in page.text and 'data-testid="timeline"' not in page.text
 
 
 def test_an_invalid_import_is_422_with_the_utterance_and_the_fix(client: TestClient) -> None:

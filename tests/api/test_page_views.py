@@ -58,6 +58,17 @@ def test_the_timeline_says_only_the_measures_an_import_gave() -> None:
     assert rows["overtalk"].summary == ""
 
 
+def test_an_import_without_times_has_no_timeline() -> None:
+    """Its utterances are stored at 0-0 s: a timeline would draw nothing true."""
+    from callqa.domain.records import TranscriptSource
+
+    transcript = build_transcript([utterance("agent", 0, 0, "hello there"),
+                                   utterance("customer", 0, 0, "hi")], duration=45)
+    assert views.timeline(transcript)  # timed: drawn
+    untimed = transcript.model_copy(update={"source": TranscriptSource(timed=False)})
+    assert views.timeline(untimed) == []
+
+
 def test_the_review_form_keeps_the_current_human_verdict() -> None:
     verdicts = [_verdict("greeting", "fail", "pass", "said in other words"),
                 _verdict("closing", "pass")]

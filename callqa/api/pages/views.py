@@ -161,8 +161,9 @@ def verdict_rows(verdicts: list[CriterionVerdicts], score: ScoreResult | None
 
 def timeline(transcript: Transcript | None) -> list[TimelineRow]:
     """Rows of the conversation timeline: each party's speech, the silences and the
-    overtalk, as spans in percent of the call's length."""
-    if transcript is None or transcript.duration <= 0:
+    overtalk, as spans in percent of the call's length (none for an import without
+    utterance times: its times say nothing)."""
+    if transcript is None or transcript.duration <= 0 or not transcript.timed:
         return []
     length = transcript.duration
     metrics = transcript.metrics
