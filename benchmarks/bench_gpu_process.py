@@ -174,19 +174,37 @@ def _worker(settings_json: str, sample: str, claim: int, start: Any, out: Any) -
     out.put((processed, failed))
 
 
-def run_local(settings: Settings, workers: int, claim: int, sample: Path) -> tuple[float, int,
-                                                                                 list[str]]:
+def run_local(settings: Settings, workers: int, claim: int, sample: Path,
+              timeout: float) -> tuple[float, int, list[str]]:
+    """W worker processes over the store; a worker that dies (a CUDA error, say) or a run
+    past `timeout` seconds ends the run with a message instead of a hang."""
+    import queue
+    import threading
+
     context = multiprocessing.get_context("spawn")
-    start, out = context.Barrier(workers + 1), context.Queue()
+    start, out = context.Barrier(workers + 1, timeout=timeout), context.Queue()
     processes = [context.Process(target=_worker, args=(settings.model_dump_json(), str(sample),
                                                        claim, start, out))
                  for _ in range(workers)]
     for process in processes:
         process.start()
-    start.wait()  # every worker has loaded and warmed its model
-    started = time.perf_counter()
-    results = [out.get() for _ in processes]
-    wall = time.perf_counter() - started
+    try:
+        start.wait()  # every worker has loaded and warmed its model
+        started = time.perf_counter()
+        results: list[tuple[int, list[str]]] = []
+        while len(results) < workers:
+            try:
+                results.append(out.get(timeout=5))
+            except queue.Empty:
+                dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+                if dead or time.perf_counter() - started > timeout:
+                    raise RuntimeError(f"workers exited with {dead}" if dead
+                                       else f"no end after {timeout:.0f} s") from None
+        wall = time.perf_counter() - started
+    except (RuntimeError, threading.BrokenBarrierError) as exc:
+        for process in processes:
+            process.kill()
+        raise SystemExit(f"callqa W={workers}: the run broke off ({exc})") from exc
     for process in processes:
         process.join()
     return wall, sum(r[0] for r in results), [f for r in results for f in r[1]]
@@ -294,7 +312,8 @@ def main() -> None:
             folder.mkdir()
             ingest(sessions_for(settings.database_url), work / "calls")
             if runner == "local":
-                wall, processed, failed = run_local(settings, workers, args.claim, files[0])
+                wall, processed, failed = run_local(settings, workers, args.claim, files[0],
+                                                    max(deadline - time.monotonic(), 60))
             else:
                 wall, processed, failed = run_prefect(settings, workers)
             run = Run(runner, workers, wall, audio_s, processed, failed,

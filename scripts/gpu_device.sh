@@ -11,6 +11,8 @@
 set -uo pipefail
 K=${1:?folder number}
 N=${2:?number of folders}
+[[ "$K" =~ ^[0-9]+$ && "$N" =~ ^[0-9]+$ && "$K" -ge 1 && "$K" -le "$N" ]] \
+    || { echo "gpu_device: error: usage: gpu_device.sh K N (1 <= K <= N)" >&2; exit 2; }
 PY=${PY:-python3}
 STAGE=${STAGE:-/tmp/gs}
 SITE=${SITE:-/tmp/site}
@@ -19,6 +21,7 @@ say() { printf '%s\n' "gpu_device: $*"; }
 die() { printf '%s\n' "gpu_device: error: $*" >&2; exit 1; }
 
 [ -d ".gpu$K" ] || die ".gpu$K did not travel: name it in carry"
+[ "$K" -eq 1 ] && rm -rf "$STAGE"  # a new staging: nothing left from an earlier one
 mkdir -p "$STAGE" "$OUT"
 cp -r ".gpu$K/." "$STAGE/" || die "copying .gpu$K failed"
 (cd "$STAGE" && sha256sum -c --quiet "gpu$K.sha256") || die ".gpu$K damaged on the way"
@@ -30,8 +33,9 @@ for ((j = 1; j <= N; j++)); do
 between calls (30 s idle); send the calls again from 1"
 done
 mkdir -p "$STAGE/model"
-# shellcheck disable=SC2046
-cat $(ls "$STAGE"/model.bin.part* | sort -V) >"$STAGE/model/model.bin"
+mapfile -t parts < <(ls "$STAGE"/model.bin.part* 2>/dev/null | sort -V)
+[ "${#parts[@]}" -gt 0 ] || die "no model.bin parts staged"
+cat "${parts[@]}" >"$STAGE/model/model.bin"
 SHA=$(cat "$STAGE/model.sha256")
 echo "$SHA  $STAGE/model/model.bin" | sha256sum -c --quiet - || die "model.bin joined wrong"
 "$PY" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target "$SITE" \
@@ -40,12 +44,13 @@ export PYTHONPATH="$SITE:$PWD" PYTHONUNBUFFERED=1 DO_NOT_TRACK=1 HF_HUB_OFFLINE=
 
 # CTranslate2 4.x loads CUDA 12's cuBLAS; an image with only CUDA 13's gets links by the
 # CUDA 12 names (../shared/GPU.md: this ran on the H100 and H200 machines).
-if command -v nvidia-smi >/dev/null && ! ldconfig -p | grep -q 'libcublas.so.12 '; then
+if command -v nvidia-smi >/dev/null && ! grep -q 'libcublas.so.12 ' < <(ldconfig -p); then
     mkdir -p /tmp/cu12
     for lib in libcublas libcublasLt; do
         src=$(ls /usr/local/cuda*/targets/x86_64-linux/lib/"$lib".so.13* 2>/dev/null \
             | sort -V | tail -1)
-        [ -n "$src" ] && ln -sf "$src" "/tmp/cu12/$lib.so.12"
+        [ -n "$src" ] || src=$(find / -xdev -name "$lib.so.13*" 2>/dev/null | sort -V | tail -1)
+        [ -n "$src" ] && ln -sf "$src" "/tmp/cu12/$lib.so.12" && say "$lib.so.12 -> $src"
     done
     export LD_LIBRARY_PATH="/tmp/cu12:$(dirname "${src:-/usr/lib}"):${LD_LIBRARY_PATH:-}"
 fi

@@ -28,6 +28,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -62,14 +64,18 @@ def download_wheels(cache: Path, python: str) -> list[Path]:
                "--only-binary=:all:", "--python-version", python, "--implementation", "cp",
                *(arg for p in PLATFORMS for arg in ("--platform", p)), "-d", str(cache), *pins]
     subprocess.run(command, check=True)
+    tag = f"cp{python.replace('.', '')}"
+    by_name: dict[tuple[str, str], list[Path]] = {}
+    for wheel in cache.glob("*.whl"):
+        name, version, _, tags = parse_wheel_filename(wheel.name)
+        if any(t.interpreter in (tag, "py3") or t.abi == "abi3" for t in tags):
+            by_name.setdefault((str(name), str(version)), []).append(wheel)
     wheels = []
     for pin in pins:
-        name, version = pin.split("==")
-        stem = name.replace("-", "_").replace(".", "_").lower()
-        found = [w for w in cache.glob("*.whl")
-                 if w.name.lower().startswith(f"{stem}-{version}-")]
+        wanted, pinned = pin.split("==")
+        found = by_name.get((canonicalize_name(wanted), pinned), [])
         if len(found) != 1:
-            raise SystemExit(f"gpu_stage: no single wheel for {pin} in {cache}: {found}")
+            raise SystemExit(f"gpu_stage: no single {tag} wheel for {pin} in {cache}: {found}")
         wheels.append(found[0])
     return wheels
 
@@ -124,7 +130,7 @@ def pack(items: list[tuple[str, Path]], model_bin: Path, room: int) -> list[list
             folders.append([])
             free.append(room)
         take = min(free[index], model_left)
-        if take > 1_000_000:
+        if take > 1_000_000 or take == model_left:  # no sliver of a part, but the last
             folders[index].append((f"model.bin.part{index + 1}:{take}", model_bin))
             model_left -= take
             free[index] -= take

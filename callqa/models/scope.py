@@ -68,3 +68,10 @@ def visible_agent_ids(session: Session, scope: Scope) -> set[str] | None:
         found.update(session.scalars(select(Agent.agent_id).where(
             or_(Agent.team_pk.in_(teams), Agent.id.in_(took_calls)))))
     return found
+
+
+def visible_team_ids(session: Session, scope: Scope) -> list[str]:
+    """The teams `scope` may see, in order: every stored team for everything, else its own."""
+    if scope.everything:
+        return list(session.scalars(select(Team.team_id).order_by(Team.team_id)))
+    return sorted(scope.team_ids)

@@ -22,7 +22,7 @@ from callqa.domain.review import (
     Suggestion,
 )
 from callqa.models import store
-from callqa.models.scope import visible_agent_ids
+from callqa.models.scope import visible_agent_ids, visible_team_ids
 from callqa.scoring.fcr import compute_fcr
 from callqa.scoring.flags import criterion_flags, fcr_assessment
 from callqa.scoring.review import report as build_report
@@ -152,6 +152,12 @@ def visible_agents(sessions: sessionmaker[Session], scope: Scope) -> set[str] | 
     """The agents whose flags, queue and suggestions `scope` may see (None: everyone)."""
     with sessions() as session:
         return visible_agent_ids(session, scope)
+
+
+def visible_teams(sessions: sessionmaker[Session], scope: Scope) -> list[str]:
+    """The teams `scope` may see (every stored team for qa and admin)."""
+    with sessions() as session:
+        return visible_team_ids(session, scope)
 
 
 def stored_flags(sessions: sessionmaker[Session], scope: Scope) -> list[Flag]:

@@ -274,3 +274,21 @@ def test_score_uses_the_scorecards_in_use(tmp_path: Path) -> None:
     path.write_text(json.dumps(OVERTALK))
     assert score_file(path).scorecard.id == "default"
     assert score_file(path, settings=Settings(scorecards_dir=folder)).scorecard.id == "house"
+
+
+def test_the_score_command_reads_the_settings(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`callqa score` as processing: the metrics settings and the centre's scorecards."""
+    folder = tmp_path / "scorecards"
+    folder.mkdir()
+    bundled = (REPO / "callqa/configs/scorecards/default.yaml").read_text()
+    (folder / "house.yaml").write_text(bundled.replace("id: default", "id: house", 1))
+    path = tmp_path / "overtalk.json"
+    path.write_text(json.dumps(OVERTALK))
+    monkeypatch.setenv("CALLQA_SCORECARDS_DIR", str(folder))
+    monkeypatch.setenv("CALLQA_METRICS__INTERRUPTION_MIN_OVERLAP", "2.0")
+    result = CliRunner().invoke(app, ["score", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["scorecard"]["id"] == "house"
+    assert {c["id"]: c for c in data["criteria"]}["agent_interruptions"]["value"] == 0

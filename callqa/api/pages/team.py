@@ -25,18 +25,17 @@ def team_page(request: Request, person: PageStaff, sessions: SessionsDep,
     """One team at a time: its agents' suggestions, report rows, weekly plots and
     acknowledgements. With several teams in scope and none chosen: the centre and one row
     per team, each a link to its page (a centre has hundreds of agents)."""
-    report = analysis.report_in_scope(sessions, settings, person.scope, start, end)
-    teams = sorted(person.teams) if person.role == "team_leader" else sorted(
-        {r.id for r in report if r.scope == "team"})
+    teams = analysis.visible_teams(sessions, person.scope)
     if team and team not in teams:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such team")
     shown = [team] if team else teams if len(teams) == 1 else []
+    report = analysis.report_in_scope(sessions, settings, person.scope, start, end)
     members = {r.id for r in report if r.scope == "agent" and r.team_id in shown}
     report = [r for r in report if r.scope == "center" or (r.scope == "team" and (
-        not shown or r.id in shown)) or r.id in members]
+        not shown or r.id in shown)) or (r.scope == "agent" and r.id in members)]
     picks = [p for p in library.suggestions_with_examples(sessions, settings, person.scope,
                                                           start, end)
-             if not shown or p.agent_id in members]
+             if p.agent_id in members] if shown else []
     names = analysis.agent_names(sessions, {p.agent_id for p in picks} | members)
     agents = sorted({p.agent_id for p in picks})
     if agent:
@@ -46,10 +45,11 @@ def team_page(request: Request, person: PageStaff, sessions: SessionsDep,
         by_agent[pick.agent_id].append(pick)
     plots = {name: [trend_plot(t) for t in pages.weekly_trends(
         sessions, settings, team_id=name, criteria=False)] for name in shown}
-    feedback = reviews.feedback(sessions, settings.review_loop, person, FEEDBACK_LIMIT).items
     acknowledged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    feedback = reviews.feedback(sessions, settings.review_loop, person,
+                                FEEDBACK_LIMIT).items if shown else []
     for item in feedback:
-        if shown and item.agent_id not in members:
+        if item.agent_id not in members:
             continue
         counts = acknowledged[item.agent_id or "?"]
         counts[0] += item.acknowledgement is not None
