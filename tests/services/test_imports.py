@@ -263,28 +263,31 @@ def test_imports_are_measured_with_the_metrics_settings(tmp_path: Path) -> None:
             close_stores()
 
 
-def test_score_uses_the_scorecards_in_use(tmp_path: Path) -> None:
-    """`scorecards_dir` names the centre's own scorecards: `callqa score` picks from them as
-    processing does, not from the bundled ones."""
+@pytest.fixture
+def house(tmp_path: Path) -> tuple[Path, Path]:
+    """A centre's scorecards folder (the bundled default, renamed `house`) and the
+    overtalk import: (folder, import file)."""
     folder = tmp_path / "scorecards"
     folder.mkdir()
     bundled = (REPO / "callqa/configs/scorecards/default.yaml").read_text()
     (folder / "house.yaml").write_text(bundled.replace("id: default", "id: house", 1))
     path = tmp_path / "overtalk.json"
     path.write_text(json.dumps(OVERTALK))
+    return folder, path
+
+
+def test_score_uses_the_scorecards_in_use(house: tuple[Path, Path]) -> None:
+    """`scorecards_dir` names the centre's own scorecards: `callqa score` picks from them as
+    processing does, not from the bundled ones."""
+    folder, path = house
     assert score_file(path).scorecard.id == "default"
     assert score_file(path, settings=Settings(scorecards_dir=folder)).scorecard.id == "house"
 
 
-def test_the_score_command_reads_the_settings(tmp_path: Path,
+def test_the_score_command_reads_the_settings(house: tuple[Path, Path],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """`callqa score` as processing: the metrics settings and the centre's scorecards."""
-    folder = tmp_path / "scorecards"
-    folder.mkdir()
-    bundled = (REPO / "callqa/configs/scorecards/default.yaml").read_text()
-    (folder / "house.yaml").write_text(bundled.replace("id: default", "id: house", 1))
-    path = tmp_path / "overtalk.json"
-    path.write_text(json.dumps(OVERTALK))
+    folder, path = house
     monkeypatch.setenv("CALLQA_SCORECARDS_DIR", str(folder))
     monkeypatch.setenv("CALLQA_METRICS__INTERRUPTION_MIN_OVERLAP", "2.0")
     result = CliRunner().invoke(app, ["score", str(path)])
