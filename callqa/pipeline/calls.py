@@ -33,13 +33,7 @@ from callqa.domain.records import (
 )
 from callqa.pipeline.align import split_by_speaker
 from callqa.pipeline.audio import DecodedAudio, decode_audio
-from callqa.pipeline.diarize import (
-    Backend,
-    Diarization,
-    Diarizer,
-    choose_backend,
-    get_diarizer,
-)
+from callqa.pipeline.diarize import Diarization, Diarizer, choose_backend, get_diarizer
 from callqa.pipeline.metrics import TalkSpan, conversation_metrics, words_per_role
 from callqa.pipeline.roles import SpokenTurn, infer_roles
 from callqa.pipeline.transcribe import (
@@ -78,8 +72,8 @@ def transcribe_audio(
     stereo = backend == "channels"
     channels = [audio.samples[0], audio.samples[1]] if stereo else [audio.samples.mean(axis=0)]
     language = (metadata.language if metadata else None) or transcriber.settings.language
-    heard = _hear(channels, None if stereo else (backend, diarizer), transcriber, language,
-                  settings, audio.duration, hook)
+    diarizer = None if stereo else diarizer or get_diarizer(backend, settings.diarization)
+    heard = _hear(channels, diarizer, transcriber, language, settings, audio.duration, hook)
     results, activity = heard.channels, heard.activity
     language = language or results[0].language
 
@@ -149,15 +143,15 @@ class _Heard:
 
 def _hear(
     channels: Sequence[np.ndarray],
-    mono: tuple[Backend, Diarizer | None] | None,
+    diarizer: Diarizer | None,
     transcriber: Transcriber,
     language: str | None,
     settings: Settings,
     duration: float,
     hook: Progress,
 ) -> _Heard:
-    """Whisper over every channel, voice activity, and for a mono call (`mono`: the
-    diarization backend, and a diarizer if one is given) who spoke when.
+    """Whisper over every channel, voice activity, and with a `diarizer` (a mono call) who
+    spoke when.
 
     Whisper is kept busy: while it decodes, the CPU work that does not need its words runs
     beside it in one thread: the later channels' VAD first, then the fine-grained voice
@@ -171,9 +165,7 @@ def _hear(
         activity = [beside.submit(speech_regions, channel, settings.activity_vad)
                     for channel in channels]
         diarized = None
-        if mono is not None:
-            backend, diarizer = mono
-            diarizer = diarizer or get_diarizer(backend, settings.diarization)
+        if diarizer is not None:
             diarized = beside.submit(_diarize, diarizer, channels[0], activity[0],
                                      settings.diarization.num_speakers)
         results = _transcribe_channels(channels, order, chunks, transcriber, language,

@@ -134,12 +134,9 @@ class Transcriber:
         """Whisper's voice activity over one channel (Silero VAD on the CPU, sample offsets):
         what `transcribe` hands Whisper. Safe to run in another thread while this model
         decodes, so the next channel's VAD need not wait for the model."""
-        from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-        vad = VadOptions(**self.settings.vad.model_dump())
-        if self._batched is not None:
-            vad.max_speech_duration_s = 30  # a batch item is one Whisper window
-        return list(get_speech_timestamps(samples, vad))
+        # A batch item is one Whisper window: the batched pipeline's regions stop at 30 s.
+        return _speech_chunks(samples, self.settings.vad,
+                              30 if self._batched is not None else None)
 
     def transcribe(
         self,
@@ -181,10 +178,19 @@ class Transcriber:
 
 def speech_regions(samples: np.ndarray, vad: VadSettings) -> list[tuple[float, float]]:
     """Voice activity of 16 kHz samples from Silero VAD (the model faster-whisper ships)."""
+    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE)
+            for c in _speech_chunks(samples, vad)]
+
+
+def _speech_chunks(samples: np.ndarray, vad: VadSettings,
+                   max_speech_s: float | None = None) -> list[dict[str, int]]:
+    """faster-whisper's Silero VAD over 16 kHz samples: speech regions in sample offsets."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    chunks = get_speech_timestamps(samples, VadOptions(**vad.model_dump()))
-    return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in chunks]
+    options = VadOptions(**vad.model_dump())
+    if max_speech_s is not None:
+        options.max_speech_duration_s = max_speech_s
+    return list(get_speech_timestamps(samples, options))
 
 
 def _guard(
