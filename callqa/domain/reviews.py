@@ -265,7 +265,10 @@ class CriterionAgreement(FrozenRecord):
     note: str | None = None
 
 
-class Calibration(FrozenRecord):
+class CalibrationHead(FrozenRecord):
+    """What every view of a calibration session shows: who leads it, on which calls, with
+    whom, and when."""
+
     id: int
     lead: str
     status: Literal["open", "closed"]
@@ -273,6 +276,18 @@ class Calibration(FrozenRecord):
     call_ids: tuple[str, ...]
     reviewers: tuple[str, ...]
     """Every participant, the lead first."""
+    created_at: datetime
+    closed_at: datetime | None = None
+
+
+class CalibrationSummary(CalibrationHead):
+    """A session as a list shows it: how far along, no verdicts."""
+
+    scored: dict[str, int]
+    """Per participant, how many of the calls they have scored (never their verdicts)."""
+
+
+class Calibration(CalibrationHead):
     submitted: dict[str, tuple[str, ...]]
     """Per participant, the calls they have scored (progress; never their verdicts)."""
     reviews: tuple[Review, ...]
@@ -281,8 +296,6 @@ class Calibration(FrozenRecord):
     """call_id -> criterion -> automatic verdict, once closed."""
     agreement: tuple[CriterionAgreement, ...] | None
     """Once closed."""
-    created_at: datetime
-    closed_at: datetime | None = None
 
 
 class CriterionTrust(FrozenRecord):

@@ -8,13 +8,15 @@ call's own trail stays blind while the session is open."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
-
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.domain.records import FrozenRecord
-from callqa.domain.reviews import Calibration, CalibrationInput, Review, ReviewInput
+from callqa.domain.reviews import (
+    Calibration,
+    CalibrationInput,
+    CalibrationSummary,
+    Review,
+    ReviewInput,
+)
 from callqa.models import store, store_browse, store_calibration, store_reviews
 from callqa.models.reviews import CalibrationRow
 from callqa.scoring.agreement import calibration_agreement
@@ -34,22 +36,6 @@ from callqa.services.users import Person, find_user
 
 REVIEWER_ROLES = ("admin", "qa", "team_leader")
 NO_SUCH_SESSION = "no such calibration session"
-
-
-class CalibrationSummary(FrozenRecord):
-    """A session as a list shows it: who, on which calls, how far along (no verdicts)."""
-
-    id: int
-    lead: str
-    status: Literal["open", "closed"]
-    note: str | None = None
-    call_ids: tuple[str, ...]
-    reviewers: tuple[str, ...]
-    """Every participant, the lead first."""
-    scored: dict[str, int]
-    """Per participant, how many of the calls they have scored (never their verdicts)."""
-    created_at: datetime
-    closed_at: datetime | None = None
 
 
 def open_session(sessions: sessionmaker[Session], person: Person, given: CalibrationInput
